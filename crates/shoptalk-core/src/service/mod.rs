@@ -1,0 +1,71 @@
+//! Use cases: what a caller (REST route, WebSocket frame, CLI) may do, with authorisation and
+//! validation applied. The edges parse input and render output; the rules live here.
+
+mod accounts;
+mod actor;
+mod contacts;
+mod conversations;
+mod media;
+mod messages;
+mod webhooks;
+mod widget;
+
+pub use actor::{Actor, Capability};
+pub use conversations::ConversationFilter;
+pub use messages::{LogPosition, Sent};
+pub use media::{BlobStore, MAX_UPLOAD_BYTES, Upload};
+pub use widget::WidgetSessionRequest;
+
+use crate::committer::GroupCommitter;
+use crate::fanout::Fanout;
+use crate::store::Store;
+use std::sync::Arc;
+
+/// Checks an outbound URL (webhooks) against the operator's egress policy; returns the
+/// normalised URL or why it is refused.
+pub type UrlGuard = Arc<dyn Fn(&str) -> Result<String, String> + Send + Sync>;
+
+/// Lifetimes of issued credentials.
+#[derive(Debug, Clone)]
+pub struct Lifetimes {
+    pub agent_session: jiff::SignedDuration,
+    pub visitor_session: jiff::SignedDuration,
+}
+
+impl Default for Lifetimes {
+    fn default() -> Self {
+        Self {
+            agent_session: jiff::SignedDuration::from_hours(24 * 14),
+            visitor_session: jiff::SignedDuration::from_hours(24 * 180),
+        }
+    }
+}
+
+/// Everything a use case needs. Cheap to clone.
+#[derive(Clone)]
+pub struct App {
+    pub store: Arc<dyn Store>,
+    pub blobs: Arc<dyn BlobStore>,
+    pub committer: GroupCommitter,
+    pub fanout: Arc<dyn Fanout>,
+    pub url_guard: UrlGuard,
+    pub lifetimes: Lifetimes,
+}
+
+/// Clamps a requested page size to 1..=200 (0 or absent → 50).
+pub fn page_limit(limit: Option<u32>) -> u32 {
+    match limit {
+        None | Some(0) => 50,
+        Some(n) => n.min(200),
+    }
+}
+
+/// Decodes a client-supplied cursor, naming the parameter when it is not one of ours.
+pub fn parse_cursor(cursor: Option<&str>) -> crate::DomainResult<Option<crate::cursor::Cursor>> {
+    cursor
+        .map(|c| {
+            crate::cursor::Cursor::decode(c)
+                .ok_or_else(|| crate::DomainError::invalid("cursor", "is not a valid cursor"))
+        })
+        .transpose()
+}

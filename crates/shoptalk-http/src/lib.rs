@@ -1,0 +1,44 @@
+//! Shoptalk's HTTP edge: the REST API under `/api/v1`, health and metrics endpoints, the
+//! OpenAPI document and its interactive docs, and the WebSocket hub.
+//!
+//! The edge parses and renders; every rule lives in `shoptalk_core::App`. Each route has exactly
+//! one authorisation rule, declared in the table [`router::ROUTES`] the router is built from;
+//! every failure leaves as the JSON error envelope of [`error::ApiError`].
+//!
+//! API Boundary: the routes, their JSON shapes and the error codes are public contract
+//! (`GET /api/openapi.json` describes them). Extend, don't break.
+
+pub mod error;
+pub mod extract;
+pub mod idempotency;
+pub mod limits;
+pub mod openapi;
+pub mod router;
+pub mod routes;
+pub mod state;
+pub mod telemetry;
+pub mod ws;
+
+pub use error::{ApiError, ApiResult};
+pub use router::router;
+pub use state::{AppState, HttpConfig};
+
+use axum::Router;
+use std::future::Future;
+use std::net::SocketAddr;
+
+/// Serves `router` on `listener` until `shutdown` resolves, then lets in-flight requests
+/// finish. The peer address is made available to handlers (`ConnectInfo`), which is what the
+/// per-IP rate limits key on.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    router: Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(
+        listener,
+        router.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+}

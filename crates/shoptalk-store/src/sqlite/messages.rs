@@ -1,0 +1,319 @@
+//! The message log: group commit (`commit_batch`) and paging through a conversation.
+//!
+//! `commit_batch` runs a fixed number of statements whatever the batch size. Each set-based
+//! statement takes the whole batch as ONE JSON array parameter and unpacks it with
+//! `json_each`, so a batch of 2048 costs about as many round trips to SQLite as a batch of 1:
+//!
+//! 1. read the state of the batch's conversations;
+//! 2. read the stored messages holding the batch's `client_msg_id`s;
+//! 3. plan in memory (`crate::batch::plan`): refusals, duplicates, seqs, new watermarks;
+//! 4. insert the new messages;
+//! 5. index their text for search;
+//! 6. update the touched conversations (last seq, preview, unread counters, watermarks);
+//! 7. queue webhook deliveries for `message.created` (only if some webhook wants them).
+
+use super::error::db_err;
+use super::events::{hooks, queue_deliveries};
+use super::rows::{R, RowExt};
+use super::{Db, commit};
+use crate::batch::{ConversationChange, ConversationState, NewRow, conversation_ids, idempotency_keys, plan};
+use crate::common::*;
+use crate::events::{MESSAGE_CREATED, event};
+use jiff::Timestamp;
+use serde_json::json;
+use shoptalk_core::store::*;
+use shoptalk_types::ids::*;
+use shoptalk_types::model::{Message, Sender};
+use sqlx::SqliteConnection;
+use sqlx::sqlite::SqliteRow;
+use std::collections::HashMap;
+
+fn message_row(row: &SqliteRow) -> R<Message> {
+    Ok(Message {
+        id: row.id("id")?,
+        conversation_id: row.id("conversation_id")?,
+        seq: row.int("seq")?,
+        sender: Sender {
+            kind: parse_sender(&row.text("sender_type")?)?,
+            id: row.opt_id("sender_id")?,
+        },
+        content: row.json("content")?,
+        private: row.flag("private")?,
+        client_msg_id: row.opt_text("client_msg_id")?,
+        created_at: row.time("created_at")?,
+    })
+}
+
+pub(super) async fn commit_batch(db: &Db, batch: &WriteBatch) -> R<BatchOutcome> {
+    if batch.messages.is_empty() && batch.receipts.is_empty() {
+        return Ok(BatchOutcome::default());
+    }
+    let mut tx = db.write().await?;
+    let convs = load_states(&mut tx, &conversation_ids(batch)).await?;
+    let existing = load_existing(&mut tx, &idempotency_keys(batch, &convs)).await?;
+    let plan = plan(batch, &convs, &existing);
+    insert_messages(&mut tx, &plan.inserts).await?;
+    index_text(&mut tx, &plan.inserts).await?;
+    update_conversations(&mut tx, &plan.changes).await?;
+    emit_created(&mut tx, &plan.inserts).await?;
+    commit(tx).await?;
+    Ok(plan.outcome)
+}
+
+async fn load_states(
+    conn: &mut SqliteConnection,
+    ids: &[ConversationId],
+) -> R<HashMap<ConversationId, ConversationState>> {
+    let rows = sqlx::query(
+        "SELECT id, workspace_id, contact_id, last_seq, contact_delivered_seq,
+             contact_read_seq, agent_read_seq
+         FROM conversations WHERE id IN (SELECT value FROM json_each(?1))",
+    )
+    .bind(to_json(ids)?)
+    .fetch_all(conn)
+    .await
+    .map_err(db_err)?;
+    rows.iter()
+        .map(|row| {
+            let s = ConversationState {
+                id: row.id("id")?,
+                workspace_id: row.id("workspace_id")?,
+                contact_id: row.id("contact_id")?,
+                last_seq: row.int("last_seq")?,
+                contact_delivered_seq: row.int("contact_delivered_seq")?,
+                contact_read_seq: row.int("contact_read_seq")?,
+                agent_read_seq: row.int("agent_read_seq")?,
+            };
+            Ok((s.id, s))
+        })
+        .collect()
+}
+
+async fn load_existing(
+    conn: &mut SqliteConnection,
+    keys: &[(ConversationId, &str)],
+) -> R<HashMap<(ConversationId, String), Message>> {
+    if keys.is_empty() {
+        return Ok(HashMap::new());
+    }
+    // CROSS JOIN keeps json_each as the outer loop: one probe of the unique
+    // (conversation_id, client_msg_id) index per key.
+    let rows = sqlx::query(
+        "SELECT m.id, m.conversation_id, m.seq, m.sender_type, m.sender_id, m.content,
+             m.private, m.client_msg_id, m.created_at
+         FROM json_each(?1) AS k
+         CROSS JOIN messages AS m
+             ON m.conversation_id = k.value->>0 AND m.client_msg_id = k.value->>1",
+    )
+    .bind(to_json(keys)?)
+    .fetch_all(conn)
+    .await
+    .map_err(db_err)?;
+    rows.iter()
+        .map(|row| {
+            let m = message_row(row)?;
+            let key = m
+                .client_msg_id
+                .clone()
+                .ok_or_else(|| corrupt("matched message without client_msg_id"))?;
+            Ok(((m.conversation_id, key), m))
+        })
+        .collect()
+}
+
+async fn insert_messages(conn: &mut SqliteConnection, rows: &[NewRow]) -> R<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let mut params = Vec::with_capacity(rows.len());
+    for NewRow { message: m, .. } in rows {
+        params.push(json!([
+            m.id,
+            m.conversation_id,
+            m.seq,
+            sender_str(m.sender.kind),
+            m.sender.id,
+            // Content is stored as its exact JSON text, passed as a string.
+            to_json(&m.content)?,
+            m.private,
+            m.client_msg_id,
+            ms(m.created_at),
+        ]));
+    }
+    sqlx::query(
+        "INSERT INTO messages (id, conversation_id, seq, sender_type, sender_id, content,
+             private, client_msg_id, created_at)
+         SELECT value->>0, value->>1, value->>2, value->>3, value->>4, value->>5,
+             value->>6, value->>7, value->>8
+         FROM json_each(?1)",
+    )
+    .bind(to_json(&params)?)
+    .execute(conn)
+    .await
+    .map_err(db_err)?;
+    Ok(())
+}
+
+async fn index_text(conn: &mut SqliteConnection, rows: &[NewRow]) -> R<()> {
+    let params: Vec<_> = rows
+        .iter()
+        .filter_map(|r| Some(json!([r.message.id, r.search_text.as_deref()?])))
+        .collect();
+    if params.is_empty() {
+        return Ok(());
+    }
+    sqlx::query(
+        "INSERT INTO messages_fts (rowid, body)
+         SELECT m.pk, t.value->>1
+         FROM json_each(?1) AS t CROSS JOIN messages AS m ON m.id = t.value->>0",
+    )
+    .bind(to_json(&params)?)
+    .execute(conn)
+    .await
+    .map_err(db_err)?;
+    Ok(())
+}
+
+/// One UPDATE for every touched conversation. Watermarks are also guarded with `max` so that
+/// they cannot move backwards even if the plan were built from stale state. A moved read
+/// watermark recounts that side's unread messages from the log (after this batch's inserts);
+/// otherwise the counter grows by the batch's new messages.
+async fn update_conversations(conn: &mut SqliteConnection, changes: &[ConversationChange]) -> R<()> {
+    if changes.is_empty() {
+        return Ok(());
+    }
+    let params: Vec<_> = changes
+        .iter()
+        .map(|c| {
+            let (preview, at) = match &c.last_message {
+                Some((preview, at)) => (Some(preview.as_str()), Some(ms(*at))),
+                None => (None, None),
+            };
+            json!([
+                c.id,
+                c.last_seq,
+                preview,
+                at,
+                c.unread_by_agent_added,
+                c.unread_by_contact_added,
+                c.contact_delivered_seq,
+                c.contact_read_seq,
+                c.agent_read_seq,
+                c.recount_unread_by_agent,
+                c.recount_unread_by_contact,
+            ])
+        })
+        .collect();
+    sqlx::query(
+        "UPDATE conversations SET
+             last_seq = max(conversations.last_seq, u.last_seq),
+             last_message_preview = coalesce(u.preview, conversations.last_message_preview),
+             last_message_at = coalesce(u.at, conversations.last_message_at),
+             contact_delivered_seq = max(conversations.contact_delivered_seq, u.cd),
+             contact_read_seq = max(conversations.contact_read_seq, u.cr),
+             agent_read_seq = max(conversations.agent_read_seq, u.ar),
+             unread_by_agent = CASE WHEN u.recount_agent THEN (
+                     SELECT count(*) FROM messages m
+                     WHERE m.conversation_id = conversations.id AND m.seq > u.ar
+                         AND m.sender_type = 'contact' AND m.private = 0)
+                 ELSE conversations.unread_by_agent + u.add_agent END,
+             unread_by_contact = CASE WHEN u.recount_contact THEN (
+                     SELECT count(*) FROM messages m
+                     WHERE m.conversation_id = conversations.id AND m.seq > u.cr
+                         AND m.sender_type <> 'contact' AND m.private = 0)
+                 ELSE conversations.unread_by_contact + u.add_contact END,
+             updated_at = ?2
+         FROM (SELECT value->>0 AS id, value->>1 AS last_seq, value->>2 AS preview,
+                   value->>3 AS at, value->>4 AS add_agent, value->>5 AS add_contact,
+                   value->>6 AS cd, value->>7 AS cr, value->>8 AS ar,
+                   value->>9 AS recount_agent, value->>10 AS recount_contact
+               FROM json_each(?1)) AS u
+         WHERE conversations.id = u.id",
+    )
+    .bind(to_json(&params)?)
+    .bind(ms(Timestamp::now()))
+    .execute(conn)
+    .await
+    .map_err(db_err)?;
+    Ok(())
+}
+
+/// `message.created` for each new message whose workspace has a webhook that wants it.
+async fn emit_created(conn: &mut SqliteConnection, rows: &[NewRow]) -> R<()> {
+    if rows.is_empty() {
+        return Ok(());
+    }
+    let mut workspaces: Vec<WorkspaceId> = rows.iter().map(|r| r.workspace_id).collect();
+    workspaces.sort_unstable();
+    workspaces.dedup();
+    let hooks = hooks(conn, &workspaces).await?;
+    if hooks.is_empty() {
+        return Ok(());
+    }
+    let events = rows
+        .iter()
+        .filter(|r| hooks.wants(r.workspace_id, MESSAGE_CREATED))
+        .map(|r| Ok(event(MESSAGE_CREATED, r.workspace_id, to_value(&r.message)?)))
+        .collect::<R<Vec<_>>>()?;
+    queue_deliveries(conn, &hooks, &events).await
+}
+
+pub(super) async fn after(
+    db: &Db,
+    ws: WorkspaceId,
+    conversation: ConversationId,
+    after_seq: i64,
+    limit: u32,
+    include_private: bool,
+) -> R<Vec<Message>> {
+    sqlx::query(
+        "SELECT m.id, m.conversation_id, m.seq, m.sender_type, m.sender_id, m.content,
+             m.private, m.client_msg_id, m.created_at
+         FROM messages m
+         WHERE m.conversation_id = ?2 AND m.seq > ?3 AND (?4 OR m.private = 0)
+             AND EXISTS (SELECT 1 FROM conversations c WHERE c.id = ?2 AND c.workspace_id = ?1)
+         ORDER BY m.seq LIMIT ?5",
+    )
+    .bind(ws.to_string())
+    .bind(conversation.to_string())
+    .bind(after_seq)
+    .bind(include_private)
+    .bind(i64::from(clamp_limit(limit, MAX_MESSAGES_PAGE)))
+    .fetch_all(&db.reader)
+    .await
+    .map_err(db_err)?
+    .iter()
+    .map(message_row)
+    .collect()
+}
+
+pub(super) async fn before(
+    db: &Db,
+    ws: WorkspaceId,
+    conversation: ConversationId,
+    before_seq: i64,
+    limit: u32,
+    include_private: bool,
+) -> R<Vec<Message>> {
+    let mut messages = sqlx::query(
+        "SELECT m.id, m.conversation_id, m.seq, m.sender_type, m.sender_id, m.content,
+             m.private, m.client_msg_id, m.created_at
+         FROM messages m
+         WHERE m.conversation_id = ?2 AND m.seq < ?3 AND (?4 OR m.private = 0)
+             AND EXISTS (SELECT 1 FROM conversations c WHERE c.id = ?2 AND c.workspace_id = ?1)
+         ORDER BY m.seq DESC LIMIT ?5",
+    )
+    .bind(ws.to_string())
+    .bind(conversation.to_string())
+    .bind(before_seq)
+    .bind(include_private)
+    .bind(i64::from(clamp_limit(limit, MAX_MESSAGES_PAGE)))
+    .fetch_all(&db.reader)
+    .await
+    .map_err(db_err)?
+    .iter()
+    .map(message_row)
+    .collect::<R<Vec<_>>>()?;
+    messages.reverse();
+    Ok(messages)
+}
