@@ -242,7 +242,7 @@ impl Resolve for GuardedResolver {
 }
 
 /// The [`EgressError`] behind a failed request, if the guard caused the failure.
-pub fn egress_error(err: &(dyn StdError + 'static)) -> Option<&EgressError> {
+pub fn egress_error<'a>(err: &'a (dyn StdError + 'static)) -> Option<&'a EgressError> {
     let mut cur = Some(err);
     while let Some(e) = cur {
         if let Some(found) = e.downcast_ref::<EgressError>() {
