@@ -6,7 +6,7 @@ use crate::ChatArgs;
 use crate::check::{BitSet, SeqChecker, Seen, client_msg_id, parse_client_msg_id};
 use crate::report::{ChatReport, Errors, Latency, Recorder, round1};
 use crate::setup::{self, Api, Customer};
-use crate::ws::{self, Closed, Conn, Endpoint, Event, Incoming, Kind};
+use crate::ws::{self, Conn, Endpoint, Event, Incoming, Kind};
 use anyhow::{Context, Result, bail, ensure};
 use dashmap::DashMap;
 use shoptalk_types::Content;
@@ -198,7 +198,7 @@ async fn customer(
         };
         tokio::select! {
             biased;
-            _ = launch.stop.wait_for(|&s| s) => break,
+            _ = ws::until_set(&mut launch.stop) => break,
             ev = conn.recv() => match ev {
                 Ok(Event::Frame(frame)) => on_customer_frame(
                     &shared, idx, &who, timing, frame, &mut inflight, &mut newest_acked_n, &mut out,
@@ -344,7 +344,7 @@ async fn agent(shared: Arc<Shared>, idx: usize, token: String, mut launch: Launc
     loop {
         tokio::select! {
             biased;
-            _ = launch.stop.wait_for(|&s| s) => {
+            _ = ws::until_set(&mut launch.stop) => {
                 conn.close().await;
                 break;
             }
@@ -452,6 +452,9 @@ pub async fn run(args: &ChatArgs) -> Result<ChatReport> {
     let agent_tokens = setup::agents(&api, &args.api_key, args.agents, args.setup_concurrency)
         .await
         .context("creating agents (is --api-key an admin key?)")?;
+    if api.throttled() > 0 {
+        eprintln!("  setup was throttled {} times (429)", api.throttled());
+    }
 
     let shared = Arc::new(Shared {
         customers: args.customers,

@@ -109,11 +109,6 @@ impl SeqChecker {
         seq > self.base && self.seen.contains((seq - self.base - 1) as u64)
     }
 
-    /// Distinct seqs seen.
-    pub fn count(&self) -> u64 {
-        self.seen.len()
-    }
-
     /// Seqs between the start and the newest one seen that never arrived.
     pub fn missing(&self) -> u64 {
         (self.max - self.base) as u64 - self.seen.len()
@@ -210,7 +205,7 @@ mod tests {
         for seq in 1..=100 {
             assert_eq!(c.observe(seq), Seen::InOrder);
         }
-        assert_eq!((c.count(), c.missing(), c.duplicated, c.reordered), (100, 0, 0, 0));
+        assert_eq!((c.seqs().count(), c.missing(), c.duplicated, c.reordered), (100, 0, 0, 0));
     }
 
     #[test]
@@ -220,7 +215,7 @@ mod tests {
         c.observe(2);
         assert_eq!(c.observe(2), Seen::Duplicate);
         assert_eq!(c.observe(1), Seen::Duplicate);
-        assert_eq!((c.count(), c.duplicated, c.reordered), (2, 2, 0));
+        assert_eq!((c.seqs().count(), c.duplicated, c.reordered), (2, 2, 0));
     }
 
     #[test]

@@ -64,6 +64,9 @@ pub async fn run(args: &IdleArgs) -> Result<IdleReport> {
     let sessions =
         setup::widget_sessions(&api, &args.widget_key, args.sessions, args.setup_concurrency)
             .await?;
+    if api.throttled() > 0 {
+        eprintln!("  setup was throttled {} times (429)", api.throttled());
+    }
 
     let before = args.server_pid.map(read_rss).transpose()?;
     eprintln!("opening {} sockets", args.sessions);
@@ -102,7 +105,7 @@ pub async fn run(args: &IdleArgs) -> Result<IdleReport> {
             loop {
                 tokio::select! {
                     biased;
-                    _ = stop.wait_for(|&s| s) => {
+                    _ = ws::until_set(&mut stop) => {
                         conn.close().await;
                         return;
                     }

@@ -307,8 +307,8 @@ mod tests {
 
     #[test]
     fn per_session_bytes_is_the_spread_growth() {
-        assert_eq!(per_session_bytes(1000, 3000, 1024), Some(2048));
-        assert_eq!(per_session_bytes(3000, 1000, 1024), Some(-2048));
+        assert_eq!(per_session_bytes(1000, 3000, 1000), Some(2048));
+        assert_eq!(per_session_bytes(3000, 1000, 1000), Some(-2048));
         assert_eq!(per_session_bytes(1, 2, 0), None);
     }
 }

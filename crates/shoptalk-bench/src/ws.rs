@@ -301,6 +301,12 @@ impl Conn {
     }
 }
 
+/// Resolves once `flag` is (or becomes) true, or its sender is gone.
+pub async fn until_set(flag: &mut tokio::sync::watch::Receiver<bool>) {
+    // The guard `wait_for` returns must not live across an await of the caller.
+    let _ = flag.wait_for(|&set| set).await.map(|_| ());
+}
+
 fn closed_by(e: &tungstenite::Error) -> Closed {
     match e {
         tungstenite::Error::ConnectionClosed | tungstenite::Error::AlreadyClosed => Closed::Eof,

@@ -32,14 +32,25 @@ pub fn bearer_token(headers: &HeaderMap) -> Option<&str> {
     usable.then_some(token)
 }
 
-/// Resolves the caller from the request headers.
-pub async fn authenticate(state: &AppState, headers: &HeaderMap) -> ApiResult<Actor> {
-    let token = bearer_token(headers).ok_or_else(ApiError::unauthenticated)?;
-    let identity = headers
+/// The identity token of the `X-Shoptalk-Identity` header.
+pub fn identity_token(headers: &HeaderMap) -> Option<&str> {
+    headers
         .get(IDENTITY_HEADER)
         .and_then(|v| v.to_str().ok())
         .map(str::trim)
-        .filter(|v| !v.is_empty());
+        .filter(|v| !v.is_empty())
+}
+
+/// Resolves the caller from a bearer token (and identity token, for widget users).
+pub async fn authenticate(
+    state: &AppState,
+    token: Option<&str>,
+    identity: Option<&str>,
+) -> ApiResult<Actor> {
+    let token = token
+        .map(str::trim)
+        .filter(|t| !t.is_empty() && t.len() <= MAX_TOKEN_BYTES)
+        .ok_or_else(ApiError::unauthenticated)?;
     Ok(state.app.authenticate(token, identity).await?)
 }
 
@@ -59,7 +70,9 @@ where
         if let Some(actor) = parts.extensions.get::<Actor>() {
             return Ok(Self(*actor));
         }
-        let actor = authenticate(&AppState::from_ref(state), &parts.headers).await?;
+        let headers = &parts.headers;
+        let state = AppState::from_ref(state);
+        let actor = authenticate(&state, bearer_token(headers), identity_token(headers)).await?;
         parts.extensions.insert(actor);
         Ok(Self(actor))
     }

@@ -185,7 +185,8 @@ pub fn plan(
             }
         }
 
-        let w = &mut working[slot(state, &mut working)];
+        let i = slot(state, &mut working);
+        let w = &mut working[i];
         w.dirty = true;
         let c = &mut w.change;
         c.last_seq += 1;
@@ -236,7 +237,8 @@ pub fn plan(
                 .push(ReceiptOutcome::ConversationNotFound);
             continue;
         };
-        let w = &mut working[slot(state, &mut working)];
+        let i = slot(state, &mut working);
+        let w = &mut working[i];
         let c = &mut w.change;
         // Never past the newest message.
         let target = r.seq.min(c.last_seq);

@@ -11,7 +11,6 @@ pub mod docs;
 pub mod health;
 pub mod media;
 pub mod messages;
-pub mod realtime;
 pub mod webhooks;
 pub mod widget;
 pub mod workspace;

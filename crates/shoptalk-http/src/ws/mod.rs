@@ -14,7 +14,9 @@ pub use connection::{CLOSE_LAGGING, MAX_IN_FLIGHT, RESUME_PAGE};
 pub use hub::Hub;
 
 use crate::error::ApiError;
+use crate::extract::{authenticate, bearer_token, identity_token};
 use crate::state::AppState;
+use axum::Extension;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::ws::rejection::WebSocketUpgradeRejection;
 use axum::extract::ws::WebSocketUpgrade;
@@ -22,6 +24,7 @@ use axum::extract::{Query, State};
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
+use shoptalk_core::service::Actor;
 use shoptalk_types::frames::MAX_CLIENT_FRAME_BYTES;
 
 /// Largest WebSocket message the transport accepts. Text frames between
@@ -46,7 +49,7 @@ pub struct WsParams {
     tag = "realtime",
     params(
         ("token" = Option<String>, Query, description = "Agent session token, API key or widget visitor token; `Authorization: Bearer` works too"),
-        ("identity" = Option<String>, Query, description = "Shop-signed identity token (widgets of workspaces that require identity)"),
+        ("identity" = Option<String>, Query, description = "Shop-signed identity token (widgets of workspaces that require identity); `X-Shoptalk-Identity` works too"),
     ),
     responses(
         (status = 101, description = "Switching protocols: JSON frames as described in docs/protocol.md"),
@@ -58,21 +61,28 @@ pub struct WsParams {
 )]
 pub async fn upgrade(
     State(state): State<AppState>,
+    authenticated: Option<Extension<Actor>>,
     params: Result<Query<WsParams>, QueryRejection>,
     headers: HeaderMap,
     ws: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> Response {
-    let params = match params {
-        Ok(Query(params)) => params,
-        Err(e) => return ApiError::bad_request("invalid_query", e.body_text()).into_response(),
-    };
-    let token = params.token.or_else(|| bearer(&headers));
-    let Some(token) = token.filter(|t| !t.is_empty()) else {
-        return ApiError::unauthenticated().into_response();
-    };
-    let actor = match state.app.authenticate(&token, params.identity.as_deref()).await {
-        Ok(actor) => actor,
-        Err(e) => return ApiError::from(e).into_response(),
+    let actor = match authenticated {
+        // The router's access gate already resolved the caller (query or header).
+        Some(Extension(actor)) => actor,
+        None => {
+            let params = match params {
+                Ok(Query(params)) => params,
+                Err(e) => {
+                    return ApiError::bad_request("invalid_query", e.body_text()).into_response();
+                }
+            };
+            let token = params.token.as_deref().or_else(|| bearer_token(&headers));
+            let identity = params.identity.as_deref().or_else(|| identity_token(&headers));
+            match authenticate(&state, token, identity).await {
+                Ok(actor) => actor,
+                Err(e) => return e.into_response(),
+            }
+        }
     };
     if !actor.is_staff() {
         let origin = headers.get(header::ORIGIN).and_then(|o| o.to_str().ok());
@@ -104,12 +114,4 @@ pub async fn upgrade(
         .max_frame_size(MAX_TRANSPORT_MESSAGE_BYTES)
         .on_failed_upgrade(|e| tracing::debug!(error = %e, "websocket upgrade failed"))
         .on_upgrade(move |socket| connection::run(socket, state, actor))
-}
-
-fn bearer(headers: &HeaderMap) -> Option<String> {
-    let value = headers.get(header::AUTHORIZATION)?.to_str().ok()?;
-    let (scheme, token) = value.split_once(' ')?;
-    scheme
-        .eq_ignore_ascii_case("bearer")
-        .then(|| token.trim().to_string())
 }
