@@ -53,6 +53,14 @@ impl Timing {
     }
 }
 
+/// When a message left, and whether it counts in the latency histograms (it was due after
+/// the warmup).
+#[derive(Debug, Clone, Copy)]
+struct Sent {
+    at: Instant,
+    measured: bool,
+}
+
 /// What every task shares.
 struct Shared {
     customers: usize,
@@ -61,8 +69,8 @@ struct Shared {
     /// Conversation → customer index.
     conversations: HashMap<ConversationId, usize>,
     base_seqs: Vec<i64>,
-    /// Send instants of messages no agent has received yet, by `(customer, n)`.
-    undelivered: DashMap<(usize, u64), Instant>,
+    /// Messages no agent has received yet, by `(customer, n)`.
+    undelivered: DashMap<(usize, u64), Sent>,
     track_delivery: bool,
     ack_us: Recorder,
     deliver_us: Recorder,
@@ -182,7 +190,7 @@ async fn customer(
         return out;
     };
     let paced = shared.rate > 0.0;
-    let mut inflight: HashMap<u64, Instant> = HashMap::new();
+    let mut inflight: HashMap<u64, Sent> = HashMap::new();
     let mut next_n: u64 = 0;
     let mut newest_acked_n: Option<u64> = None;
     let mut open = true;
@@ -193,7 +201,7 @@ async fn customer(
             Some(timing.start + send_offset(idx, shared.customers, next_n, shared.rate))
                 .filter(|&t| t < timing.end)
         } else {
-            let now = Instant::now();
+            let now = Instant::now().max(timing.start);
             (inflight.len() < shared.window && now < timing.end).then_some(now)
         };
         tokio::select! {
@@ -220,14 +228,16 @@ async fn customer(
                     private: false,
                 };
                 let text = serde_json::to_string(&frame).expect("frames serialise");
-                let sent_at = Instant::now();
-                if paced && timing.measured(sent_at) {
-                    let due = next_send.unwrap_or(sent_at);
-                    shared.send_lag_us.record(idx, sent_at.saturating_duration_since(due));
+                let at = Instant::now();
+                // Paced sends belong to the window they were due in, even if they left late.
+                let due = if paced { next_send.unwrap_or(at) } else { at };
+                let sent = Sent { at, measured: timing.measured(due) };
+                if paced && sent.measured {
+                    shared.send_lag_us.record(idx, at.saturating_duration_since(due));
                 }
-                inflight.insert(n, sent_at);
+                inflight.insert(n, sent);
                 if shared.track_delivery {
-                    shared.undelivered.insert((idx, n), sent_at);
+                    shared.undelivered.insert((idx, n), sent);
                 }
                 out.sent += 1;
                 shared.sent.fetch_add(1, Relaxed);
@@ -255,7 +265,7 @@ fn on_customer_frame(
     who: &Customer,
     timing: Timing,
     frame: Incoming,
-    inflight: &mut HashMap<u64, Instant>,
+    inflight: &mut HashMap<u64, Sent>,
     newest_acked_n: &mut Option<u64>,
     out: &mut CustomerOutcome,
 ) {
@@ -279,9 +289,7 @@ fn on_customer_frame(
                 return;
             }
             match inflight.remove(&n) {
-                Some(sent_at) if timing.measured(sent_at) => {
-                    shared.ack_us.record(idx, now - sent_at);
-                }
+                Some(sent) if sent.measured => shared.ack_us.record(idx, now - sent.at),
                 Some(_) => {}
                 None => shared.error(&mut out.errors, "ack_for_unsent_message", id.as_str()),
             }
@@ -336,7 +344,7 @@ async fn agent(shared: Arc<Shared>, idx: usize, token: String, mut launch: Launc
         seqs: shared.base_seqs.iter().map(|&b| SeqChecker::new(b)).collect(),
         errors: Errors::default(),
     };
-    let Some((mut conn, timing)) = launch.open(&token, None, AGENT_READ_BUFFER).await else {
+    let Some((mut conn, _)) = launch.open(&token, None, AGENT_READ_BUFFER).await else {
         out.errors.inc("not_started");
         shared.agent_dead[idx].store(true, Relaxed);
         return out;
@@ -349,7 +357,7 @@ async fn agent(shared: Arc<Shared>, idx: usize, token: String, mut launch: Launc
                 break;
             }
             ev = conn.recv() => match ev {
-                Ok(Event::Frame(frame)) => on_agent_frame(&shared, idx, timing, frame, &mut out),
+                Ok(Event::Frame(frame)) => on_agent_frame(&shared, idx, frame, &mut out),
                 Ok(Event::Garbled) => shared.error(&mut out.errors, "garbled_frame", "agent"),
                 Err(closed) => {
                     shared.error(&mut out.errors, closed.error_key(), format!("agent {idx}: {closed}"));
@@ -365,7 +373,6 @@ async fn agent(shared: Arc<Shared>, idx: usize, token: String, mut launch: Launc
 fn on_agent_frame(
     shared: &Shared,
     idx: usize,
-    timing: Timing,
     frame: Incoming,
     out: &mut AgentOutcome,
 ) {
@@ -398,10 +405,10 @@ fn on_agent_frame(
                 return;
             };
             shared.agent_received[idx].fetch_add(1, Relaxed);
-            if let Some((_, sent_at)) = shared.undelivered.remove(&(c, n)) {
+            if let Some((_, sent)) = shared.undelivered.remove(&(c, n)) {
                 shared.delivered.fetch_add(1, Relaxed);
-                if timing.measured(sent_at) {
-                    shared.deliver_us.record(c, now - sent_at);
+                if sent.measured {
+                    shared.deliver_us.record(c, now - sent.at);
                 }
             }
         }

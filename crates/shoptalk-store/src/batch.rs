@@ -8,6 +8,7 @@
 //! is the only appender (see `shoptalk_core::committer`), and the unique index on
 //! (conversation_id, seq) would refuse the whole batch if that ever stopped being true.
 
+use crate::common::trunc_ms;
 use jiff::Timestamp;
 use shoptalk_core::store::*;
 use shoptalk_types::ids::*;
@@ -198,11 +199,11 @@ pub fn plan(
             content: m.content.clone(),
             private: m.private,
             client_msg_id: m.client_msg_id.clone(),
-            created_at: m.created_at,
+            created_at: trunc_ms(m.created_at),
         };
         let mut search_text = None;
         if !m.private {
-            c.last_message = Some((m.content.preview(), m.created_at));
+            c.last_message = Some((m.content.preview(), message.created_at));
             if m.sender.kind == SenderKind::Contact {
                 c.unread_by_agent_added += 1;
             } else {

@@ -25,6 +25,17 @@ pub fn ms(t: Timestamp) -> i64 {
     t.as_millisecond()
 }
 
+/// Millisecond precision, what the database keeps. Values a write returns are truncated the
+/// same way, so they equal what a later read returns.
+pub fn trunc_ms(t: Timestamp) -> Timestamp {
+    Timestamp::from_millisecond(t.as_millisecond()).unwrap_or(t)
+}
+
+/// The current time at the database's precision.
+pub fn now() -> Timestamp {
+    trunc_ms(Timestamp::now())
+}
+
 pub fn from_ms(ms: i64) -> Result<Timestamp, StoreError> {
     Timestamp::from_millisecond(ms).map_err(|e| corrupt(format!("timestamp {ms}: {e}")))
 }
@@ -351,14 +362,14 @@ pub fn apply_conversation_patch(c: &mut Conversation, p: &ConversationPatch) {
     if let Some(status) = p.status {
         c.status = status;
         c.snoozed_until = if status == ConversationStatus::Snoozed {
-            p.snoozed_until
+            p.snoozed_until.map(trunc_ms)
         } else {
             None
         };
     } else if let Some(until) = p.snoozed_until
         && c.status == ConversationStatus::Snoozed
     {
-        c.snoozed_until = Some(until);
+        c.snoozed_until = Some(trunc_ms(until));
     }
     if let Some(assignee) = p.assignee_id {
         c.assignee_id = assignee;

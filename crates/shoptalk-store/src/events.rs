@@ -5,7 +5,6 @@
 //! deliveries and their jobs in the same transaction as the write itself.
 
 use crate::common::to_json;
-use jiff::Timestamp;
 use serde_json::Value;
 use shoptalk_core::error::StoreError;
 use shoptalk_types::ids::*;
@@ -29,7 +28,7 @@ pub fn event(kind: &str, workspace_id: WorkspaceId, data: Value) -> Event {
         id: EventId::new(),
         kind: kind.to_owned(),
         workspace_id,
-        created_at: Timestamp::now(),
+        created_at: crate::common::now(),
         data,
     }
 }

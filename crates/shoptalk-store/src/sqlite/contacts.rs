@@ -135,7 +135,7 @@ async fn find_match(
 }
 
 fn blank(ws: WorkspaceId, anonymous: bool) -> Contact {
-    let now = Timestamp::now();
+    let now = now();
     Contact {
         id: ContactId::new(),
         workspace_id: ws,
@@ -165,7 +165,7 @@ pub(super) async fn upsert(db: &Db, ws: WorkspaceId, new: &NewContact) -> R<(Con
     let (contact, created) = match find_match(&mut tx, ws, new).await? {
         Some(mut c) => {
             apply_contact_patch(&mut c, new);
-            c.updated_at = Timestamp::now();
+            c.updated_at = now();
             save_in(&mut tx, &c).await?;
             emit_contact(&mut tx, CONTACT_UPDATED, &c).await?;
             (c, false)
@@ -252,7 +252,7 @@ pub(super) async fn update(
         return Ok(None);
     };
     apply_contact_patch(&mut c, patch);
-    c.updated_at = Timestamp::now();
+    c.updated_at = now();
     save_in(&mut tx, &c).await?;
     emit_contact(&mut tx, CONTACT_UPDATED, &c).await?;
     commit(tx).await?;
@@ -294,7 +294,7 @@ pub(super) async fn merge(
         .await
         .map_err(db_err)?;
     let mut merged = merge_contact_records(into_c, &from_c);
-    merged.updated_at = Timestamp::now();
+    merged.updated_at = now();
     save_in(&mut tx, &merged).await?;
     emit(&mut tx, ws, || {
         Ok(vec![event(

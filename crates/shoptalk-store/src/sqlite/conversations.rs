@@ -77,7 +77,7 @@ pub(super) async fn create(
     if !contact_exists {
         return Ok(None);
     }
-    let now = Timestamp::now();
+    let now = now();
     let c = Conversation {
         id: ConversationId::new(),
         workspace_id: ws,
@@ -228,7 +228,7 @@ pub(super) async fn update(
         return Ok(None);
     };
     apply_conversation_patch(&mut c, patch);
-    c.updated_at = Timestamp::now();
+    c.updated_at = now();
     sqlx::query(
         "UPDATE conversations SET status = ?3, snoozed_until = ?4, assignee_id = ?5,
              labels = ?6, updated_at = ?7
