@@ -3,7 +3,7 @@
 //! and checks that nothing is lost, duplicated or reordered.
 
 use crate::ChatArgs;
-use crate::check::{BitSet, SeqChecker, Seen, client_msg_id, parse_client_msg_id};
+use crate::check::{BitSet, Seen, SeqChecker, client_msg_id, parse_client_msg_id};
 use crate::report::{ChatReport, Errors, Latency, Recorder, round1};
 use crate::setup::{self, Api, Customer};
 use crate::ws::{self, Conn, Endpoint, Event, Incoming, Kind};
@@ -119,14 +119,8 @@ impl Launch {
     ) -> Option<(Conn, Timing)> {
         let opened = async {
             let _slot = self.connect_slots.acquire().await?;
-            let socket = ws::connect(
-                &self.endpoint,
-                token,
-                origin,
-                None,
-                ws::config(read_buffer),
-            )
-            .await?;
+            let socket =
+                ws::connect(&self.endpoint, token, origin, None, ws::config(read_buffer)).await?;
             Conn::handshake(socket).await
         }
         .await;
@@ -224,7 +218,7 @@ async fn customer(
                 let frame = ClientFrame::Send {
                     conversation_id: who.conversation_id,
                     client_msg_id: client_msg_id(idx, n),
-                    content: Content::text(format!("bench message {n}").as_str()),
+                    content: Content::text(format!("bench message {n}")),
                     private: false,
                 };
                 let text = serde_json::to_string(&frame).expect("frames serialise");
@@ -273,10 +267,16 @@ fn on_customer_frame(
     match frame.kind {
         Kind::Ack => {
             let (Some(id), Some(message)) = (frame.client_msg_id, frame.message) else {
-                shared.error(&mut out.errors, "malformed_ack", "ack without id or message");
+                shared.error(
+                    &mut out.errors,
+                    "malformed_ack",
+                    "ack without id or message",
+                );
                 return;
             };
-            let Some(n) = parse_client_msg_id(&id).filter(|&(c, _)| c == idx).map(|(_, n)| n)
+            let Some(n) = parse_client_msg_id(&id)
+                .filter(|&(c, _)| c == idx)
+                .map(|(_, n)| n)
             else {
                 shared.error(&mut out.errors, "ack_unknown_client_msg_id", id);
                 return;
@@ -341,7 +341,11 @@ struct AgentOutcome {
 
 async fn agent(shared: Arc<Shared>, idx: usize, token: String, mut launch: Launch) -> AgentOutcome {
     let mut out = AgentOutcome {
-        seqs: shared.base_seqs.iter().map(|&b| SeqChecker::new(b)).collect(),
+        seqs: shared
+            .base_seqs
+            .iter()
+            .map(|&b| SeqChecker::new(b))
+            .collect(),
         errors: Errors::default(),
     };
     let Some((mut conn, _)) = launch.open(&token, None, AGENT_READ_BUFFER).await else {
@@ -370,17 +374,16 @@ async fn agent(shared: Arc<Shared>, idx: usize, token: String, mut launch: Launc
     out
 }
 
-fn on_agent_frame(
-    shared: &Shared,
-    idx: usize,
-    frame: Incoming,
-    out: &mut AgentOutcome,
-) {
+fn on_agent_frame(shared: &Shared, idx: usize, frame: Incoming, out: &mut AgentOutcome) {
     let now = Instant::now();
     match frame.kind {
         Kind::Message => {
             let Some(message) = frame.message else {
-                shared.error(&mut out.errors, "malformed_message", "message frame without message");
+                shared.error(
+                    &mut out.errors,
+                    "malformed_message",
+                    "message frame without message",
+                );
                 return;
             };
             // Other traffic of the workspace is none of our business.
@@ -454,8 +457,13 @@ pub async fn run(args: &ChatArgs) -> Result<ChatReport> {
         "setting up {} customers and {} agents",
         args.customers, args.agents
     );
-    let customers =
-        setup::customers(&api, &args.widget_key, args.customers, args.setup_concurrency).await?;
+    let customers = setup::customers(
+        &api,
+        &args.widget_key,
+        args.customers,
+        args.setup_concurrency,
+    )
+    .await?;
     let agent_tokens = setup::agents(&api, &args.api_key, args.agents, args.setup_concurrency)
         .await
         .context("creating agents (is --api-key an admin key?)")?;
@@ -561,7 +569,10 @@ pub async fn run(args: &ChatArgs) -> Result<ChatReport> {
         sleep(Duration::from_millis(20)).await;
     }
     if !settled(&shared) {
-        eprintln!("drain: gave up after {} s with work outstanding", args.drain);
+        eprintln!(
+            "drain: gave up after {} s with work outstanding",
+            args.drain
+        );
     }
     progress.abort();
     stop_tx.send_replace(true);
@@ -587,8 +598,7 @@ pub async fn run(args: &ChatArgs) -> Result<ChatReport> {
 fn settled(shared: &Shared) -> bool {
     let sent = shared.sent.load(Relaxed);
     let acked = shared.acked.load(Relaxed);
-    let answered =
-        acked + shared.rejected.load(Relaxed) + shared.abandoned.load(Relaxed) >= sent;
+    let answered = acked + shared.rejected.load(Relaxed) + shared.abandoned.load(Relaxed) >= sent;
     let caught_up = shared
         .agent_received
         .iter()
@@ -723,7 +733,10 @@ mod tests {
         assert_eq!(send_offset(3, 10, 1, 1000.0), Duration::from_millis(13));
         // No drift after many messages: the deadline is computed, not accumulated.
         let late = send_offset(3, 10, 1_000_000, 1000.0);
-        assert!(late.abs_diff(Duration::from_secs(10_000) + Duration::from_millis(3)) < Duration::from_micros(1));
+        assert!(
+            late.abs_diff(Duration::from_secs(10_000) + Duration::from_millis(3))
+                < Duration::from_micros(1)
+        );
     }
 
     #[test]

@@ -205,7 +205,10 @@ mod tests {
         for seq in 1..=100 {
             assert_eq!(c.observe(seq), Seen::InOrder);
         }
-        assert_eq!((c.seqs().count(), c.missing(), c.duplicated, c.reordered), (100, 0, 0, 0));
+        assert_eq!(
+            (c.seqs().count(), c.missing(), c.duplicated, c.reordered),
+            (100, 0, 0, 0)
+        );
     }
 
     #[test]
@@ -267,7 +270,17 @@ mod tests {
     fn client_msg_ids_round_trip_and_foreign_ones_are_refused() {
         assert_eq!(client_msg_id(12, 7), "b12-7");
         assert_eq!(parse_client_msg_id("b12-7"), Some((12, 7)));
-        for bad in ["", "b", "b-1", "b1-", "x1-2", "b1-2-3", "b+1-2", "b1-+2", "b99999999999999999999-1"] {
+        for bad in [
+            "",
+            "b",
+            "b-1",
+            "b1-",
+            "x1-2",
+            "b1-2-3",
+            "b+1-2",
+            "b1-+2",
+            "b99999999999999999999-1",
+        ] {
             assert_eq!(parse_client_msg_id(bad), None, "{bad}");
         }
     }
@@ -313,6 +326,9 @@ mod tests {
         );
         let short = log(&[(1, "b3-0")]);
         let c = check_log(&short, 3, 0, &acked(&[0, 1]));
-        assert_eq!((c.lost, c.count_mismatch, c.seqs_not_gapless), (1, true, false));
+        assert_eq!(
+            (c.lost, c.count_mismatch, c.seqs_not_gapless),
+            (1, true, false)
+        );
     }
 }

@@ -61,12 +61,19 @@ pub async fn run(args: &IdleArgs) -> Result<IdleReport> {
     }
 
     eprintln!("creating {} widget sessions", args.sessions);
-    let sessions =
-        setup::widget_sessions(&api, &args.widget_key, args.sessions, args.setup_concurrency)
-            .await?;
+    let sessions = setup::widget_sessions(
+        &api,
+        &args.widget_key,
+        args.sessions,
+        args.setup_concurrency,
+    )
+    .await?;
     if api.throttled() > 0 {
         eprintln!("  setup was throttled {} times (429)", api.throttled());
     }
+    // Close the pooled REST connections so they don't count in the server's memory.
+    drop(api);
+    sleep(SETTLE).await;
 
     let before = args.server_pid.map(read_rss).transpose()?;
     eprintln!("opening {} sockets", args.sessions);

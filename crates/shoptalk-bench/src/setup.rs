@@ -145,8 +145,14 @@ impl Api {
     }
 
     pub async fn create_agent(&self, api_key: &str, new: &NewAgent) -> Result<Agent> {
-        self.call(Method::POST, "/api/v1/agents", Some(api_key), Some(new), false)
-            .await
+        self.call(
+            Method::POST,
+            "/api/v1/agents",
+            Some(api_key),
+            Some(new),
+            false,
+        )
+        .await
     }
 
     pub async fn login(&self, email: &str, password: &str) -> Result<LoginResponse> {
@@ -204,7 +210,12 @@ fn jitter() -> Duration {
 
 /// Runs `f(0..n)` with at most `concurrency` in flight, printing progress to stderr; the
 /// results come back in index order. Fails on the first error.
-pub async fn run_bounded<T, F, Fut>(what: &str, n: usize, concurrency: usize, f: F) -> Result<Vec<T>>
+pub async fn run_bounded<T, F, Fut>(
+    what: &str,
+    n: usize,
+    concurrency: usize,
+    f: F,
+) -> Result<Vec<T>>
 where
     F: Fn(usize) -> Fut,
     Fut: Future<Output = Result<T>>,
@@ -231,10 +242,7 @@ where
             last_print = Instant::now();
         }
     }
-    eprintln!(
-        "  {what}: {n} in {:.1} s",
-        started.elapsed().as_secs_f64()
-    );
+    eprintln!("  {what}: {n} in {:.1} s", started.elapsed().as_secs_f64());
     out.sort_by_key(|(i, _)| *i);
     Ok(out.into_iter().map(|(_, t)| t).collect())
 }

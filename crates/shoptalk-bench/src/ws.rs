@@ -182,7 +182,10 @@ impl Incoming {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Closed {
     /// The server sent a close frame (4008: we read too slowly).
-    ByServer { code: u16, reason: String },
+    ByServer {
+        code: u16,
+        reason: String,
+    },
     /// The TCP connection ended without a close frame.
     Eof,
     Error(String),
@@ -242,7 +245,10 @@ impl Conn {
                 .with_context(|| format!("first frame is not hello: {text}"))?,
             Some(Ok(Message::Close(frame))) => bail!(
                 "closed before hello: {}",
-                frame.map_or("no close frame".into(), |f| format!("{} {}", f.code, f.reason))
+                frame.map_or("no close frame".into(), |f| format!(
+                    "{} {}",
+                    f.code, f.reason
+                ))
             ),
             Some(Ok(other)) => bail!("unexpected first frame {other:?}"),
             Some(Err(e)) => return Err(e).context("reading hello"),
@@ -401,6 +407,73 @@ mod tests {
         };
         assert_eq!(slow.error_key(), "ws_close_4008");
         assert_eq!(Closed::Eof.error_key(), "ws_eof");
+    }
+
+    /// Against a throwaway WebSocket server: the token and Origin arrive, `hello` is awaited,
+    /// idle sockets send heartbeats, and a slow-consumer close is reported with its code.
+    #[tokio::test]
+    #[allow(clippy::result_large_err)] // the handshake callback's signature is tungstenite's
+    async fn connects_heartbeats_and_reports_server_closes() {
+        use tokio_tungstenite::tungstenite::handshake::server::{Request, Response};
+        use tokio_tungstenite::tungstenite::protocol::CloseFrame;
+        use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let server = tokio::spawn(async move {
+            let (tcp, _) = listener.accept().await.unwrap();
+            let mut seen = (String::new(), String::new());
+            let mut ws =
+                tokio_tungstenite::accept_hdr_async(tcp, |req: &Request, resp: Response| {
+                    seen.0 = req.uri().to_string();
+                    seen.1 = req.headers()["origin"].to_str().unwrap().to_string();
+                    Ok(resp)
+                })
+                .await
+                .unwrap();
+            let hello = ServerFrame::Hello {
+                workspace_id: WorkspaceId::new(),
+                principal: Principal::Contact {
+                    id: ContactId::new(),
+                },
+                heartbeat_ms: 1000,
+            };
+            ws.send(Message::text(hello.encode())).await.unwrap();
+            let ping = ws.next().await.unwrap().unwrap();
+            ws.send(Message::Close(Some(CloseFrame {
+                code: CloseCode::from(4008),
+                reason: "too slow".into(),
+            })))
+            .await
+            .unwrap();
+            (seen, ping.into_text().unwrap().to_string())
+        });
+
+        let endpoint = Endpoint::resolve(&format!("http://127.0.0.1:{port}"))
+            .await
+            .unwrap();
+        let local = Some("127.0.0.1".parse().unwrap());
+        let socket = connect(
+            &endpoint,
+            "stv_a+b",
+            Some("http://localhost"),
+            local,
+            config(4096),
+        )
+        .await
+        .unwrap();
+        let mut conn = Conn::handshake(socket).await.unwrap();
+        let closed = loop {
+            match conn.recv().await {
+                Ok(_) => continue,
+                Err(closed) => break closed,
+            }
+        };
+        assert_eq!(closed.error_key(), "ws_close_4008");
+        let ((uri, origin), ping) = server.await.unwrap();
+        assert_eq!(uri, "/api/v1/ws?token=stv_a%2Bb");
+        assert_eq!(origin, "http://localhost");
+        assert_eq!(ping, PING);
     }
 
     #[tokio::test]

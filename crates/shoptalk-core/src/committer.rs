@@ -20,7 +20,8 @@ pub const MAX_BATCH: usize = 2048;
 const QUEUE_DEPTH: usize = 16 * 1024;
 
 enum Pending {
-    Message(NewMessage, oneshot::Sender<Result<Appended, AppendRejected>>),
+    // Boxed: a message is much larger than a receipt, and the queue holds thousands.
+    Message(Box<NewMessage>, oneshot::Sender<Result<Appended, AppendRejected>>),
     Receipt(ReceiptUpdate, oneshot::Sender<ReceiptOutcome>),
 }
 
@@ -40,7 +41,7 @@ impl GroupCommitter {
 
     pub async fn append(&self, message: NewMessage) -> DomainResult<Result<Appended, AppendRejected>> {
         let (done, wait) = oneshot::channel();
-        self.submit(Pending::Message(message, done)).await?;
+        self.submit(Pending::Message(Box::new(message), done)).await?;
         wait.await.map_err(|_| commit_failed())
     }
 
@@ -79,7 +80,7 @@ async fn commit_one_batch(store: &dyn Store, fanout: &dyn Fanout, pending: Vec<P
     for p in pending {
         match p {
             Pending::Message(m, w) => {
-                batch.messages.push(m);
+                batch.messages.push(*m);
                 message_waiters.push(w);
             }
             Pending::Receipt(r, w) => {

@@ -39,6 +39,9 @@ async fn customer_and_agent_chat_both_ways() {
     let acked = agent.ack("a-1").await;
     assert_eq!(acked.seq, 2);
     assert_eq!(acked.sender.kind, SenderKind::Agent);
+    // The customer's own message came back to it first (clients dedupe by id), then the
+    // agent's answer.
+    assert_eq!(customer.message().await.seq, 1);
     let pushed = customer.message().await;
     assert_eq!(pushed.id, acked.id);
     assert_eq!(pushed.seq, 2);

@@ -118,21 +118,6 @@ pub(crate) fn check_origin_allowed(allowed: &[String], origin: Option<&str>) -> 
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn origins_are_checked_only_when_listed() {
-        assert!(check_origin_allowed(&[], None).is_ok());
-        assert!(check_origin_allowed(&[], Some("https://evil.example")).is_ok());
-        let list = vec!["https://shop.example".to_string()];
-        assert!(check_origin_allowed(&list, Some("https://shop.example")).is_ok());
-        assert!(check_origin_allowed(&list, Some("https://evil.example")).is_err());
-        assert!(check_origin_allowed(&list, None).is_err());
-    }
-}
-
 impl App {
     /// A widget socket must come from an allowed origin, as its session did.
     pub async fn check_widget_origin(
@@ -146,5 +131,20 @@ impl App {
         let workspace = self.store.workspace(actor.workspace_id()).await?;
         let workspace = workspace.ok_or(DomainError::Unauthenticated)?;
         check_origin_allowed(&workspace.workspace.allowed_origins, origin)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn origins_are_checked_only_when_listed() {
+        assert!(check_origin_allowed(&[], None).is_ok());
+        assert!(check_origin_allowed(&[], Some("https://evil.example")).is_ok());
+        let list = vec!["https://shop.example".to_string()];
+        assert!(check_origin_allowed(&list, Some("https://shop.example")).is_ok());
+        assert!(check_origin_allowed(&list, Some("https://evil.example")).is_err());
+        assert!(check_origin_allowed(&list, None).is_err());
     }
 }

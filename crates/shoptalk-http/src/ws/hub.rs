@@ -5,6 +5,12 @@
 //! to. A socket's queue is bounded: when a client reads too slowly for its queue to drain,
 //! the socket is marked lagging and closed (4008), and the client resumes from its last seq.
 //! Publishing never waits for a client.
+//!
+//! "Too slowly" is judged so that a burst is not mistaken for lag: one group commit publishes
+//! its whole batch at once (up to thousands of events, in microseconds), faster than any
+//! socket drains. A queue may therefore exceed `ws_send_queue_frames` for a moment; a socket
+//! is lagging when its queue stays over that mark for [`LAG_GRACE`], or reaches
+//! [`BURST_FACTOR`] times it.
 
 use crate::state::HttpConfig;
 use axum::extract::ws::Utf8Bytes;
@@ -16,7 +22,13 @@ use shoptalk_types::ids::{AgentId, ContactId, ConversationId, WorkspaceId};
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, Instant};
 use tokio::sync::Notify;
+
+/// How long a socket's queue may stay over `ws_send_queue_frames` before it is lagging.
+pub const LAG_GRACE: Duration = Duration::from_secs(1);
+/// A queue this many times `ws_send_queue_frames` long is lagging at once.
+pub const BURST_FACTOR: usize = 8;
 
 /// One encoded server frame, shared by every socket it is queued on.
 #[derive(Debug)]
@@ -41,6 +53,8 @@ struct Outbox {
     /// Grows on demand and is released once drained: an idle socket holds no buffer.
     frames: VecDeque<Arc<Outgoing>>,
     close: Option<CloseReason>,
+    /// Since when the queue has been over the mark, if it is.
+    over_since: Option<Instant>,
 }
 
 /// What the hub knows of one socket. Shared by the hub (to queue frames) and the socket's
@@ -49,6 +63,8 @@ struct Outbox {
 pub(crate) struct Conn {
     workspace_id: WorkspaceId,
     principal: Principal,
+    /// `ws_send_queue_frames`.
+    mark: usize,
     outbox: Mutex<Outbox>,
     /// Woken when the outbox goes from empty to non-empty, or when a close is requested.
     pub(crate) wake: Notify,
@@ -87,6 +103,9 @@ impl Conn {
         }
         match outbox.frames.pop_front() {
             Some(frame) => {
+                if outbox.frames.len() < self.mark {
+                    outbox.over_since = None;
+                }
                 if outbox.frames.is_empty() && outbox.frames.capacity() > 8 {
                     // A burst is over: give its buffer back.
                     outbox.frames = VecDeque::new();
@@ -97,14 +116,23 @@ impl Conn {
         }
     }
 
-    /// Queues `frame` unless the socket is closing; `false` when the queue is full.
-    fn offer(&self, frame: &Arc<Outgoing>, limit: usize) -> bool {
+    /// Queues `frame` unless the socket is closing; `false` when the socket is lagging.
+    fn offer(&self, frame: &Arc<Outgoing>) -> bool {
         let mut outbox = self.outbox();
         if outbox.close.is_some() {
             return true;
         }
-        if outbox.frames.len() >= limit {
-            return false;
+        let queued = outbox.frames.len();
+        if queued >= self.mark {
+            if queued >= self.mark.saturating_mul(BURST_FACTOR) {
+                return false;
+            }
+            let now = Instant::now();
+            match outbox.over_since {
+                None => outbox.over_since = Some(now),
+                Some(since) if now.duration_since(since) > LAG_GRACE => return false,
+                Some(_) => {}
+            }
         }
         let was_empty = outbox.frames.is_empty();
         outbox.frames.push_back(frame.clone());
@@ -164,7 +192,8 @@ impl std::fmt::Debug for Hub {
 }
 
 impl Hub {
-    /// A hub whose sockets queue at most `config.ws_send_queue_frames` frames each.
+    /// A hub whose sockets may queue `config.ws_send_queue_frames` frames each (see the module
+    /// documentation for bursts).
     pub fn new(config: &HttpConfig) -> Self {
         Self {
             staff: DashMap::new(),
@@ -228,6 +257,7 @@ impl Hub {
         let conn = Arc::new(Conn {
             workspace_id: actor.workspace_id(),
             principal: actor.principal(),
+            mark: self.queue_frames,
             outbox: Mutex::new(Outbox::default()),
             wake: Notify::new(),
         });
@@ -293,7 +323,7 @@ impl Hub {
     }
 
     fn deliver(&self, conn: &Conn, frame: &Arc<Outgoing>) {
-        if !conn.offer(frame, self.queue_frames) {
+        if !conn.offer(frame) {
             conn.close(CloseReason::Lagging);
             metrics::counter!("shoptalk_ws_lagging_disconnects_total").increment(1);
             tracing::debug!(principal = ?conn.principal, "disconnecting a lagging socket");

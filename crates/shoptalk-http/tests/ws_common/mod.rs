@@ -11,7 +11,7 @@ use shoptalk_core::service::{Actor, BlobStore, Lifetimes, LogPosition, WidgetSes
 use shoptalk_core::store::Store;
 use shoptalk_http::ws::Hub;
 use shoptalk_http::{AppState, HttpConfig};
-use shoptalk_store::{DiskBlobStore, SqliteStore};
+use shoptalk_store::SqliteStore;
 use shoptalk_types::frames::{ClientFrame, ServerFrame};
 use shoptalk_types::ids::*;
 use shoptalk_types::model::{Conversation, ErrorDetail, LoginRequest, NewConversation, NewWidgetSession};
@@ -49,7 +49,7 @@ impl TestServer {
         let hub = Arc::new(Hub::new(&config));
         let fanout: Arc<dyn Fanout> = hub.clone();
         let (committer, _task) = GroupCommitter::spawn(store.clone(), fanout.clone());
-        let blobs: Arc<dyn BlobStore> = Arc::new(DiskBlobStore::new(dir.path().join("media")));
+        let blobs: Arc<dyn BlobStore> = Arc::new(TempBlobs(dir.path().join("media")));
         let app = App {
             store,
             blobs,
@@ -182,7 +182,7 @@ impl TestServer {
     pub async fn refused(&self, request: tungstenite::handshake::client::Request) -> HandshakeResponseWithBody {
         match tokio_tungstenite::connect_async(request).await {
             Ok(_) => panic!("the upgrade was accepted"),
-            Err(tungstenite::Error::Http(response)) => HandshakeResponseWithBody::from(response),
+            Err(tungstenite::Error::Http(response)) => HandshakeResponseWithBody::from(*response),
             Err(e) => panic!("unexpected error {e}"),
         }
     }
@@ -209,6 +209,21 @@ impl Drop for TestServer {
 }
 
 pub use shoptalk_types::model::Message as ChatMessage;
+
+/// Attachment bytes in a directory of the test's temp dir.
+struct TempBlobs(std::path::PathBuf);
+
+#[async_trait::async_trait]
+impl BlobStore for TempBlobs {
+    async fn put(&self, name: &str, bytes: &[u8]) -> std::io::Result<()> {
+        tokio::fs::create_dir_all(&self.0).await?;
+        tokio::fs::write(self.0.join(name), bytes).await
+    }
+
+    async fn read(&self, name: &str) -> std::io::Result<Vec<u8>> {
+        tokio::fs::read(self.0.join(name)).await
+    }
+}
 
 pub struct HandshakeResponseWithBody {
     pub status: u16,
@@ -265,6 +280,8 @@ pub enum Ended {
     Closed(Option<CloseFrame>),
     /// The connection ended without a close frame (reset, EOF).
     Dropped,
+    /// Nothing ended it in the time given.
+    StillOpen,
 }
 
 pub struct Client {
@@ -374,9 +391,9 @@ impl Client {
         let mut frames = Vec::new();
         let deadline = tokio::time::Instant::now() + wait;
         loop {
-            let next = tokio::time::timeout_at(deadline, self.ws.next())
-                .await
-                .expect("the socket was not closed in time");
+            let Ok(next) = tokio::time::timeout_at(deadline, self.ws.next()).await else {
+                return (frames, Ended::StillOpen);
+            };
             match next {
                 Some(Ok(Message::Text(t))) => frames.push(serde_json::from_str(t.as_str()).unwrap()),
                 Some(Ok(Message::Close(frame))) => return (frames, Ended::Closed(frame)),

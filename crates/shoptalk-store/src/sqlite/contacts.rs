@@ -6,7 +6,6 @@ use super::rows::{R, RowExt};
 use super::{Db, commit};
 use crate::common::*;
 use crate::events::{CONTACT_CREATED, CONTACT_MERGED, CONTACT_UPDATED, event};
-use jiff::Timestamp;
 use serde_json::{Map, json};
 use shoptalk_core::cursor::Cursor;
 use shoptalk_core::store::ContactQuery;
