@@ -44,7 +44,11 @@ impl ApiError {
     }
 
     pub fn not_found(what: &str) -> Self {
-        Self::new(StatusCode::NOT_FOUND, "not_found", format!("{what} not found"))
+        Self::new(
+            StatusCode::NOT_FOUND,
+            "not_found",
+            format!("{what} not found"),
+        )
     }
 
     pub fn unauthenticated() -> Self {
@@ -91,10 +95,14 @@ impl From<DomainError> for ApiError {
             DomainError::NotFound(what) => Self::not_found(what),
             DomainError::Conflict(m) => Self::new(StatusCode::CONFLICT, "conflict", m),
             DomainError::Invalid { field, message } => Self::invalid(field, message),
-            DomainError::TooLarge(m) => Self::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", m),
-            DomainError::UnsupportedMediaType(m) => {
-                Self::new(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", m)
+            DomainError::TooLarge(m) => {
+                Self::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", m)
             }
+            DomainError::UnsupportedMediaType(m) => Self::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                m,
+            ),
             DomainError::Unauthenticated => Self::unauthenticated(),
             DomainError::Forbidden(m) => Self::new(StatusCode::FORBIDDEN, "forbidden", m),
             DomainError::RateLimited { retry_after_secs } => Self::rate_limited(retry_after_secs),
@@ -102,9 +110,11 @@ impl From<DomainError> for ApiError {
                 retry_after: Some(1),
                 ..Self::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", m)
             },
-            DomainError::Store(StoreError::Duplicate(what)) => {
-                Self::new(StatusCode::CONFLICT, "conflict", format!("duplicate {what}"))
-            }
+            DomainError::Store(StoreError::Duplicate(what)) => Self::new(
+                StatusCode::CONFLICT,
+                "conflict",
+                format!("duplicate {what}"),
+            ),
             DomainError::Store(cause) => {
                 tracing::error!(error = ?cause, "storage failure");
                 Self::internal()

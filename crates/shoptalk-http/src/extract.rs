@@ -107,10 +107,18 @@ where
 
 /// `application/json`, or any `application/*+json`, with or without parameters.
 fn is_json(headers: &HeaderMap) -> bool {
-    let Some(value) = headers.get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()) else {
+    let Some(value) = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+    else {
         return false;
     };
-    let essence = value.split(';').next().unwrap_or("").trim().to_ascii_lowercase();
+    let essence = value
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
     essence == "application/json"
         || (essence.starts_with("application/") && essence.ends_with("+json"))
 }
@@ -136,7 +144,10 @@ pub fn payload_too_large() -> ApiError {
 pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> ApiResult<T> {
     // Checked up front so the client learns what is wrong rather than "bad JSON at column 7".
     if std::str::from_utf8(bytes).is_err() {
-        return Err(ApiError::bad_request("invalid_utf8", "the request body is not valid UTF-8"));
+        return Err(ApiError::bad_request(
+            "invalid_utf8",
+            "the request body is not valid UTF-8",
+        ));
     }
     match axum::Json::<T>::from_bytes(bytes) {
         Ok(axum::Json(value)) => Ok(value),
@@ -149,7 +160,10 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> ApiResult<T> {
             let detail = e.source().map(ToString::to_string).unwrap_or_default();
             Err(ApiError::bad_request(
                 "malformed_json",
-                format!("the request body is not valid JSON: {}", strip_position(&detail)),
+                format!(
+                    "the request body is not valid JSON: {}",
+                    strip_position(&detail)
+                ),
             ))
         }
     }
@@ -321,7 +335,10 @@ mod tests {
             field(r#"{"name":"a","count":"x"}"#),
             (StatusCode::UNPROCESSABLE_ENTITY, Some("count".into()))
         );
-        assert_eq!(field(r#"{}"#), (StatusCode::UNPROCESSABLE_ENTITY, Some("name".into())));
+        assert_eq!(
+            field(r#"{}"#),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("name".into()))
+        );
         assert_eq!(
             field(r#"{"name":"a","inner":{}}"#),
             (StatusCode::UNPROCESSABLE_ENTITY, Some("inner.text".into()))
@@ -333,7 +350,10 @@ mod tests {
         assert_eq!(field(r#"{"name":"#).0, StatusCode::BAD_REQUEST);
         assert_eq!(field("").0, StatusCode::BAD_REQUEST);
         let e = parse_json::<Outer>(b"{\"name\":\"\xff\"}").unwrap_err();
-        assert_eq!((e.status, e.code), (StatusCode::BAD_REQUEST, "invalid_utf8"));
+        assert_eq!(
+            (e.status, e.code),
+            (StatusCode::BAD_REQUEST, "invalid_utf8")
+        );
     }
 
     #[test]
@@ -355,7 +375,10 @@ mod tests {
         let mut h = HeaderMap::new();
         assert!(IdempotencyKey::from_headers(&h).unwrap().0.is_none());
         h.insert(IDEMPOTENCY_HEADER, "order-42".parse().unwrap());
-        assert_eq!(IdempotencyKey::from_headers(&h).unwrap().0.as_deref(), Some("order-42"));
+        assert_eq!(
+            IdempotencyKey::from_headers(&h).unwrap().0.as_deref(),
+            Some("order-42")
+        );
         h.insert(IDEMPOTENCY_HEADER, "x".repeat(256).parse().unwrap());
         assert!(IdempotencyKey::from_headers(&h).is_err());
         h.insert(IDEMPOTENCY_HEADER, "".parse().unwrap());

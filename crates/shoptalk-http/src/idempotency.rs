@@ -52,7 +52,10 @@ struct Scope {
 
 enum Slot {
     /// The first attempt is still running.
-    InFlight { body_hash: [u8; 32], since: Instant },
+    InFlight {
+        body_hash: [u8; 32],
+        since: Instant,
+    },
     Done(Arc<Stored>),
 }
 
@@ -147,11 +150,17 @@ fn claim(store: &IdempotencyStore, scope: &Scope, body_hash: [u8; 32]) -> Claim 
             _ => Claim::Reject(reused()),
         },
         Entry::Occupied(mut e) => {
-            e.insert(Slot::InFlight { body_hash, since: now });
+            e.insert(Slot::InFlight {
+                body_hash,
+                since: now,
+            });
             Claim::Run
         }
         Entry::Vacant(e) => {
-            e.insert(Slot::InFlight { body_hash, since: now });
+            e.insert(Slot::InFlight {
+                body_hash,
+                since: now,
+            });
             Claim::Run
         }
     }
@@ -237,7 +246,9 @@ pub async fn layer(
         store: &store,
         scope: Some(scope),
     };
-    let response = next.run(Request::from_parts(parts, Body::from(bytes))).await;
+    let response = next
+        .run(Request::from_parts(parts, Body::from(bytes)))
+        .await;
     if !response.status().is_success() {
         return response;
     }
@@ -297,11 +308,21 @@ mod tests {
         let s = scope("k");
         assert!(matches!(claim(&store, &s, [1; 32]), Claim::Run));
         // Still running: a concurrent duplicate waits, a different body is a reuse.
-        assert!(matches!(claim(&store, &s, [1; 32]), Claim::Reject(e) if e.code == "idempotency_key_in_use"));
-        assert!(matches!(claim(&store, &s, [2; 32]), Claim::Reject(e) if e.code == "idempotency_key_reused"));
-        InFlightGuard { store: &store, scope: Some(s.clone()) }.complete(stored([1; 32]));
+        assert!(
+            matches!(claim(&store, &s, [1; 32]), Claim::Reject(e) if e.code == "idempotency_key_in_use")
+        );
+        assert!(
+            matches!(claim(&store, &s, [2; 32]), Claim::Reject(e) if e.code == "idempotency_key_reused")
+        );
+        InFlightGuard {
+            store: &store,
+            scope: Some(s.clone()),
+        }
+        .complete(stored([1; 32]));
         assert!(matches!(claim(&store, &s, [1; 32]), Claim::Replay(_)));
-        assert!(matches!(claim(&store, &s, [2; 32]), Claim::Reject(e) if e.code == "idempotency_key_reused"));
+        assert!(
+            matches!(claim(&store, &s, [2; 32]), Claim::Reject(e) if e.code == "idempotency_key_reused")
+        );
     }
 
     #[test]
@@ -309,7 +330,10 @@ mod tests {
         let store = IdempotencyStore::default();
         let s = scope("k");
         assert!(matches!(claim(&store, &s, [1; 32]), Claim::Run));
-        drop(InFlightGuard { store: &store, scope: Some(s.clone()) });
+        drop(InFlightGuard {
+            store: &store,
+            scope: Some(s.clone()),
+        });
         assert!(store.is_empty());
         assert!(matches!(claim(&store, &s, [2; 32]), Claim::Run));
     }
@@ -320,7 +344,11 @@ mod tests {
         for i in 0..50 {
             let s = scope(&format!("k{i}"));
             assert!(matches!(claim(&store, &s, [1; 32]), Claim::Run));
-            InFlightGuard { store: &store, scope: Some(s) }.complete(stored([1; 32]));
+            InFlightGuard {
+                store: &store,
+                scope: Some(s),
+            }
+            .complete(stored([1; 32]));
         }
         assert!(store.len() <= 10);
     }

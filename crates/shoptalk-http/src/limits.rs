@@ -28,7 +28,8 @@ pub struct IpLimiter {
 impl IpLimiter {
     pub fn per_minute(budget: u32) -> Self {
         Self {
-            limiter: NonZeroU32::new(budget).map(|n| DefaultKeyedRateLimiter::keyed(Quota::per_minute(n))),
+            limiter: NonZeroU32::new(budget)
+                .map(|n| DefaultKeyedRateLimiter::keyed(Quota::per_minute(n))),
         }
     }
 
@@ -74,7 +75,9 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientIp {
         let ip = parts
             .extensions
             .get::<ConnectInfo<SocketAddr>>()
-            .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |ConnectInfo(addr)| addr.ip());
+            .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |ConnectInfo(addr)| {
+                addr.ip()
+            });
         Ok(Self(ip))
     }
 }

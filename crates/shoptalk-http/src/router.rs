@@ -215,13 +215,24 @@ pub fn router(state: AppState) -> Router {
     for route in ROUTES {
         router = router.route(route.path, mount(route, &api));
     }
-    router
+    let routes = router
         .route_layer(middleware::from_fn(telemetry::track))
         // After every route is added: it applies to the routes registered so far.
         .method_not_allowed_fallback(method_not_allowed)
         .fallback(not_found)
-        .with_state(api)
-        // Each route has its own RequestBodyLimitLayer; extractors need no second limit.
+        .with_state(api);
+    with_edge_layers(routes)
+}
+
+/// What every response passes through, routed or not (outermost last): request ids, tracing,
+/// `nosniff`, panics caught as the 500 envelope, stray plain-text errors made envelopes.
+///
+/// There is no router-wide body limit: each route carries its own (`HttpConfig::max_body_bytes`
+/// for JSON, `MAX_UPLOAD_BYTES` for uploads), because a global one would cap uploads too.
+fn with_edge_layers(router: Router) -> Router {
+    router
+        .layer(cors())
+        // The per-route RequestBodyLimitLayer is the limit; extractors need no second one.
         .layer(DefaultBodyLimit::disable())
         .layer(middleware::map_response(envelope_stray_errors))
         .layer(CatchPanicLayer::custom(panic_response))
@@ -236,6 +247,30 @@ pub fn router(state: AppState) -> Router {
 
 static REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
+/// The widget runs on the shop's own domain and calls this API cross-origin. Credentials are
+/// bearer tokens, never cookies, so allowing any origin exposes nothing a page could not
+/// already send; which origins may open widget sessions is the workspace's own rule
+/// (`allowed_origins`), checked by the domain.
+fn cors() -> tower_http::cors::CorsLayer {
+    use tower_http::cors::{Any, CorsLayer};
+    CorsLayer::new()
+        .allow_origin(Any)
+        .allow_methods([
+            axum::http::Method::GET,
+            axum::http::Method::POST,
+            axum::http::Method::PATCH,
+            axum::http::Method::DELETE,
+        ])
+        .allow_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            HeaderName::from_static("idempotency-key"),
+            HeaderName::from_static("x-shoptalk-identity"),
+        ])
+        .expose_headers([header::RETRY_AFTER, REQUEST_ID.clone()])
+        .max_age(std::time::Duration::from_secs(3600))
+}
+
 /// One table entry as a method router: body limit, then the access gate, then (for creates)
 /// idempotency, then the handler.
 fn mount(route: &Route, api: &ApiState) -> MethodRouter<ApiState> {
@@ -246,9 +281,9 @@ fn mount(route: &Route, api: &ApiState) -> MethodRouter<ApiState> {
     let mut method_router = (route.mount)();
     if route.idempotent {
         let store = api.idempotency.clone();
-        method_router = method_router.layer::<_, Infallible>(middleware::from_fn(move |req: Request, next: Next| {
-            idempotency::layer(store.clone(), limit, req, next)
-        }));
+        method_router = method_router.layer::<_, Infallible>(middleware::from_fn(
+            move |req: Request, next: Next| idempotency::layer(store.clone(), limit, req, next),
+        ));
     }
     let (access, token_in_query) = (route.access, route.token_in_query);
     method_router
@@ -278,8 +313,14 @@ async fn enforce(
         .flatten()
         .map(|Query(q)| q)
         .unwrap_or_default();
-    let token = query.token.as_deref().or_else(|| bearer_token(req.headers()));
-    let identity = query.identity.as_deref().or_else(|| identity_token(req.headers()));
+    let token = query
+        .token
+        .as_deref()
+        .or_else(|| bearer_token(req.headers()));
+    let identity = query
+        .identity
+        .as_deref()
+        .or_else(|| identity_token(req.headers()));
     let actor = match authenticate(&state, token, identity).await {
         Ok(actor) => actor,
         Err(e) => return e.into_response(),
@@ -305,7 +346,11 @@ async fn not_found(req: Request) -> ApiError {
         404,
         Instant::now(),
     );
-    ApiError::new(StatusCode::NOT_FOUND, "not_found", "no route matches this URL")
+    ApiError::new(
+        StatusCode::NOT_FOUND,
+        "not_found",
+        "no route matches this URL",
+    )
 }
 
 async fn method_not_allowed() -> ApiError {
@@ -333,11 +378,22 @@ async fn envelope_stray_errors(response: Response) -> Response {
     }
     let (code, message) = match status {
         StatusCode::NOT_FOUND => ("not_found", "not found"),
-        StatusCode::METHOD_NOT_ALLOWED => ("method_not_allowed", "this URL does not accept this method"),
-        StatusCode::PAYLOAD_TOO_LARGE => ("payload_too_large", "the request body is larger than this endpoint accepts"),
-        StatusCode::UNSUPPORTED_MEDIA_TYPE => ("unsupported_media_type", "this Content-Type is not accepted"),
+        StatusCode::METHOD_NOT_ALLOWED => {
+            ("method_not_allowed", "this URL does not accept this method")
+        }
+        StatusCode::PAYLOAD_TOO_LARGE => (
+            "payload_too_large",
+            "the request body is larger than this endpoint accepts",
+        ),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => (
+            "unsupported_media_type",
+            "this Content-Type is not accepted",
+        ),
         StatusCode::REQUEST_TIMEOUT => ("timeout", "the request took too long"),
-        s if s.is_server_error() => ("internal", "something went wrong on our side; it has been logged"),
+        s if s.is_server_error() => (
+            "internal",
+            "something went wrong on our side; it has been logged",
+        ),
         _ => ("bad_request", "the request could not be understood"),
     };
     let mut fixed = ApiError::new(status, code, message).into_response();
@@ -377,13 +433,48 @@ fn request_span(req: &Request) -> tracing::Span {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use axum::body::Body;
     use std::collections::HashSet;
+    use tower::ServiceExt;
+
+    #[tokio::test]
+    async fn panics_become_the_500_envelope() {
+        let boom = Router::new().route(
+            "/boom",
+            get(|| async {
+                if true {
+                    panic!("a bug");
+                }
+                "unreachable"
+            }),
+        );
+        let request = Request::get("/boom").body(Body::empty()).unwrap();
+        let response = with_edge_layers(boom).oneshot(request).await.unwrap();
+        assert_eq!(response.status(), StatusCode::INTERNAL_SERVER_ERROR);
+        let headers = response.headers().clone();
+        assert_eq!(headers[header::X_CONTENT_TYPE_OPTIONS], "nosniff");
+        assert!(headers.contains_key("x-request-id"));
+        let body = axum::body::to_bytes(response.into_body(), 4096)
+            .await
+            .unwrap();
+        let body: serde_json::Value = serde_json::from_slice(&body).unwrap();
+        assert_eq!(body["error"]["code"], "internal");
+        assert!(
+            !body.to_string().contains("a bug"),
+            "the panic message stays in the log"
+        );
+    }
 
     #[test]
     fn each_route_is_listed_once() {
         let mut seen = HashSet::new();
         for r in ROUTES {
-            assert!(seen.insert((r.method, r.path)), "{} {} listed twice", r.method.as_str(), r.path);
+            assert!(
+                seen.insert((r.method, r.path)),
+                "{} {} listed twice",
+                r.method.as_str(),
+                r.path
+            );
         }
     }
 
@@ -397,7 +488,10 @@ mod tests {
             (Post, "/api/v1/webhooks"),
             (Post, "/api/v1/conversations/{id}/messages"),
         ] {
-            let r = ROUTES.iter().find(|r| r.method == method && r.path == path).unwrap();
+            let r = ROUTES
+                .iter()
+                .find(|r| r.method == method && r.path == path)
+                .unwrap();
             assert!(r.idempotent, "{path}");
         }
     }

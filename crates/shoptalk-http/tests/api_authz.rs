@@ -22,7 +22,14 @@ struct Ids {
 
 impl Ids {
     fn all(&self) -> [&str; 6] {
-        [&self.agent, &self.api_key, &self.contact, &self.conversation, &self.media, &self.webhook]
+        [
+            &self.agent,
+            &self.api_key,
+            &self.contact,
+            &self.conversation,
+            &self.media,
+            &self.webhook,
+        ]
     }
 }
 
@@ -73,7 +80,8 @@ fn valid_body(route: &Route) -> Option<Value> {
 
 async fn call_route(t: &TestApp, route: &Route, ids: &Ids, token: Option<&str>) -> Res {
     let path = fill(route.path, ids);
-    t.call(method(route.method), &path, token, valid_body(route)).await
+    t.call(method(route.method), &path, token, valid_body(route))
+        .await
 }
 
 /// Workspace A with one of everything.
@@ -87,7 +95,11 @@ async fn populate(t: &TestApp, a: &Shop) -> Ids {
         .await;
     assert_eq!(agent.status, StatusCode::CREATED, "{}", agent.text());
     let key = t
-        .post("/api/v1/api-keys", &a.admin_key, json!({ "name": "spare", "scope": "write" }))
+        .post(
+            "/api/v1/api-keys",
+            &a.admin_key,
+            json!({ "name": "spare", "scope": "write" }),
+        )
         .await;
     assert_eq!(key.status, StatusCode::CREATED, "{}", key.text());
     let (contact, conversation) = contact_and_conversation(t, &a.admin_key, "a-1").await;
@@ -140,12 +152,22 @@ async fn every_route_enforces_its_rule() {
 
         // (a) No credentials: 401 envelope, except public routes.
         let anonymous = call_route(&t, route, &ids, None).await;
-        assert_ne!(anonymous.status, StatusCode::METHOD_NOT_ALLOWED, "{name} is not routed");
-        assert_ne!(anonymous.status, StatusCode::INTERNAL_SERVER_ERROR, "{name}");
+        assert_ne!(
+            anonymous.status,
+            StatusCode::METHOD_NOT_ALLOWED,
+            "{name} is not routed"
+        );
+        assert_ne!(
+            anonymous.status,
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "{name}"
+        );
         if route.access == Access::Public {
             let body: Option<Value> = serde_json::from_slice(&anonymous.bytes).ok();
             assert_ne!(
-                body.as_ref().and_then(|b| b.pointer("/error/message")).and_then(Value::as_str),
+                body.as_ref()
+                    .and_then(|b| b.pointer("/error/message"))
+                    .and_then(Value::as_str),
                 Some("no route matches this URL"),
                 "{name} is not routed"
             );
@@ -159,7 +181,10 @@ async fn every_route_enforces_its_rule() {
         if let Access::Staff(_) = route.access {
             let visitor = call_route(&t, route, &ids, Some(&a.visitor_token)).await;
             assert!(
-                matches!(visitor.status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND),
+                matches!(
+                    visitor.status,
+                    StatusCode::FORBIDDEN | StatusCode::NOT_FOUND
+                ),
                 "{name} as a visitor: {} {}",
                 visitor.status,
                 visitor.text()
@@ -179,13 +204,20 @@ async fn every_route_enforces_its_rule() {
             let other = call_route(&t, route, &ids, Some(&b.admin_key)).await;
             other.assert_error(StatusCode::NOT_FOUND, "not_found");
             let text = other.text();
-            for id in ids.all().into_iter().chain([a.workspace_id.to_string().as_str()]) {
+            for id in ids
+                .all()
+                .into_iter()
+                .chain([a.workspace_id.to_string().as_str()])
+            {
                 assert!(!text.contains(id), "{name} leaked {id}: {text}");
             }
             // B's visitor fares no better.
             let visitor = call_route(&t, route, &ids, Some(&b.visitor_token)).await;
             assert!(
-                matches!(visitor.status, StatusCode::FORBIDDEN | StatusCode::NOT_FOUND),
+                matches!(
+                    visitor.status,
+                    StatusCode::FORBIDDEN | StatusCode::NOT_FOUND
+                ),
                 "{name} as B's visitor: {} {}",
                 visitor.status,
                 visitor.text()
@@ -197,12 +229,21 @@ async fn every_route_enforces_its_rule() {
     // Nothing of A changed on the way.
     assert_eq!(t.counts(&a).await, before);
     let conversation = t
-        .get(&format!("/api/v1/conversations/{}", ids.conversation), &a.admin_key)
+        .get(
+            &format!("/api/v1/conversations/{}", ids.conversation),
+            &a.admin_key,
+        )
         .await;
     assert_eq!(conversation.json()["status"], "open");
     assert_eq!(conversation.json()["last_seq"], 1);
     let agents = t.get("/api/v1/agents", &a.admin_key).await.json();
-    assert!(agents.as_array().unwrap().iter().any(|x| x["name"] == "Bob"));
+    assert!(
+        agents
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|x| x["name"] == "Bob")
+    );
 }
 
 #[tokio::test]
@@ -218,7 +259,10 @@ async fn a_visitor_sees_only_its_own_conversations() {
         )
         .await;
     assert_eq!(own.status, StatusCode::CREATED, "{}", own.text());
-    let listed = t.get("/api/v1/conversations", &a.visitor_token).await.json();
+    let listed = t
+        .get("/api/v1/conversations", &a.visitor_token)
+        .await
+        .json();
     let ids: Vec<&str> = listed["items"]
         .as_array()
         .unwrap()
@@ -226,9 +270,12 @@ async fn a_visitor_sees_only_its_own_conversations() {
         .map(|c| c["id"].as_str().unwrap())
         .collect();
     assert_eq!(ids, vec![own.json()["id"].as_str().unwrap()]);
-    t.get(&format!("/api/v1/conversations/{staff_conversation}"), &a.visitor_token)
-        .await
-        .assert_error(StatusCode::NOT_FOUND, "not_found");
+    t.get(
+        &format!("/api/v1/conversations/{staff_conversation}"),
+        &a.visitor_token,
+    )
+    .await
+    .assert_error(StatusCode::NOT_FOUND, "not_found");
     t.post(
         &format!("/api/v1/conversations/{staff_conversation}/messages"),
         &a.visitor_token,
@@ -249,7 +296,11 @@ async fn the_table_and_the_openapi_document_agree() {
     let mut documented = BTreeSet::new();
     for (path, item) in doc["paths"].as_object().unwrap() {
         for method in item.as_object().unwrap().keys() {
-            if ["get", "post", "put", "patch", "delete", "head", "options", "trace"].contains(&method.as_str()) {
+            if [
+                "get", "post", "put", "patch", "delete", "head", "options", "trace",
+            ]
+            .contains(&method.as_str())
+            {
                 documented.insert((method.to_uppercase(), path.clone()));
             }
         }
@@ -267,7 +318,11 @@ async fn unknown_routes_and_methods_get_the_envelope() {
     let missing = t.call(Method::GET, "/api/v1/nope", None, None).await;
     missing.assert_error(StatusCode::NOT_FOUND, "not_found");
     assert_eq!(missing.header("x-content-type-options"), Some("nosniff"));
-    assert!(missing.header("x-request-id").is_some_and(|id| !id.is_empty()));
+    assert!(
+        missing
+            .header("x-request-id")
+            .is_some_and(|id| !id.is_empty())
+    );
     let wrong = t.call(Method::PUT, "/api/v1/contacts", None, None).await;
     wrong.assert_error(StatusCode::METHOD_NOT_ALLOWED, "method_not_allowed");
 }

@@ -11,7 +11,13 @@ use serde_json::json;
 use shoptalk_http::HttpConfig;
 use std::net::SocketAddr;
 
-fn raw(method: Method, path: &str, token: &str, content_type: Option<&str>, body: impl Into<Body>) -> Request<Body> {
+fn raw(
+    method: Method,
+    path: &str,
+    token: &str,
+    content_type: Option<&str>,
+    body: impl Into<Body>,
+) -> Request<Body> {
     let mut builder = Request::builder()
         .method(method)
         .uri(path)
@@ -33,11 +39,21 @@ async fn malformed_requests_are_refused_and_change_nothing() {
     let json_ct = Some("application/json");
 
     // Malformed JSON.
-    let res = t.send(raw(Method::POST, "/api/v1/contacts", key, json_ct, "{\"name\": ")).await;
+    let res = t
+        .send(raw(
+            Method::POST,
+            "/api/v1/contacts",
+            key,
+            json_ct,
+            "{\"name\": ",
+        ))
+        .await;
     res.assert_error(StatusCode::BAD_REQUEST, "malformed_json");
 
     // Unknown field, named.
-    let res = t.post("/api/v1/contacts", key, json!({ "name": "Ann", "foo": 1 })).await;
+    let res = t
+        .post("/api/v1/contacts", key, json!({ "name": "Ann", "foo": 1 }))
+        .await;
     let err = res.assert_error(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
     assert_eq!(err["field"], "foo");
     assert!(err["message"].as_str().unwrap().contains("foo"));
@@ -49,13 +65,27 @@ async fn malformed_requests_are_refused_and_change_nothing() {
 
     // Over-limit text.
     let long = "x".repeat(4097);
-    let res = t.post(&messages, key, json!({ "content": { "type": "text", "text": long } })).await;
+    let res = t
+        .post(
+            &messages,
+            key,
+            json!({ "content": { "type": "text", "text": long } }),
+        )
+        .await;
     let err = res.assert_error(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
     assert_eq!(err["field"], "content.text");
 
     // Oversized body, announced by Content-Length and streamed without it.
     let huge = format!("{{\"name\": \"{}\"}}", "x".repeat(300 * 1024));
-    let res = t.send(raw(Method::POST, "/api/v1/contacts", key, json_ct, huge.clone())).await;
+    let res = t
+        .send(raw(
+            Method::POST,
+            "/api/v1/contacts",
+            key,
+            json_ct,
+            huge.clone(),
+        ))
+        .await;
     res.assert_error(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large");
     let stream = futures_util::stream::iter(
         huge.into_bytes()
@@ -64,21 +94,42 @@ async fn malformed_requests_are_refused_and_change_nothing() {
             .collect::<Vec<_>>(),
     );
     let res = t
-        .send(raw(Method::POST, "/api/v1/contacts", key, json_ct, Body::from_stream(stream)))
+        .send(raw(
+            Method::POST,
+            "/api/v1/contacts",
+            key,
+            json_ct,
+            Body::from_stream(stream),
+        ))
         .await;
     res.assert_error(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large");
 
     // Invalid UTF-8.
     let res = t
-        .send(raw(Method::POST, "/api/v1/contacts", key, json_ct, b"{\"name\": \"\xff\xfe\"}".to_vec()))
+        .send(raw(
+            Method::POST,
+            "/api/v1/contacts",
+            key,
+            json_ct,
+            b"{\"name\": \"\xff\xfe\"}".to_vec(),
+        ))
         .await;
     assert_eq!(res.status, StatusCode::BAD_REQUEST, "{}", res.text());
     assert!(res.json()["error"]["code"].is_string());
 
     // Missing and invalid credentials.
-    let res = t.call(Method::POST, "/api/v1/contacts", None, Some(json!({ "name": "x" }))).await;
+    let res = t
+        .call(
+            Method::POST,
+            "/api/v1/contacts",
+            None,
+            Some(json!({ "name": "x" })),
+        )
+        .await;
     res.assert_error(StatusCode::UNAUTHORIZED, "unauthenticated");
-    let res = t.post("/api/v1/contacts", "stk_forged", json!({ "name": "x" })).await;
+    let res = t
+        .post("/api/v1/contacts", "stk_forged", json!({ "name": "x" }))
+        .await;
     res.assert_error(StatusCode::UNAUTHORIZED, "unauthenticated");
     let res = t
         .send(
@@ -92,9 +143,25 @@ async fn malformed_requests_are_refused_and_change_nothing() {
     res.assert_error(StatusCode::UNAUTHORIZED, "unauthenticated");
 
     // Wrong and missing Content-Type.
-    let res = t.send(raw(Method::POST, "/api/v1/contacts", key, Some("text/plain"), "{\"name\":\"x\"}")).await;
+    let res = t
+        .send(raw(
+            Method::POST,
+            "/api/v1/contacts",
+            key,
+            Some("text/plain"),
+            "{\"name\":\"x\"}",
+        ))
+        .await;
     res.assert_error(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type");
-    let res = t.send(raw(Method::POST, "/api/v1/contacts", key, None, "{\"name\":\"x\"}")).await;
+    let res = t
+        .send(raw(
+            Method::POST,
+            "/api/v1/contacts",
+            key,
+            None,
+            "{\"name\":\"x\"}",
+        ))
+        .await;
     res.assert_error(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type");
 
     // Invalid UUIDs in the path are unknown resources.
@@ -104,7 +171,9 @@ async fn malformed_requests_are_refused_and_change_nothing() {
         "/api/v1/contacts/123",
         "/api/v1/media/..%2F..%2Fetc%2Fpasswd",
     ] {
-        t.get(path, key).await.assert_error(StatusCode::NOT_FOUND, "not_found");
+        t.get(path, key)
+            .await
+            .assert_error(StatusCode::NOT_FOUND, "not_found");
     }
 
     // Bad query parameters are named.
@@ -115,11 +184,25 @@ async fn malformed_requests_are_refused_and_change_nothing() {
     let err = res.assert_error(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
     assert_eq!(err["field"], "status");
     let res = t.get("/api/v1/conversations?assignee=bob", key).await;
-    assert_eq!(res.assert_error(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed")["field"], "assignee");
+    assert_eq!(
+        res.assert_error(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed")["field"],
+        "assignee"
+    );
 
     // SSRF targets in webhook URLs.
-    for url in ["http://169.254.169.254/", "http://127.0.0.1:8080/hook", "http://localhost/x", "file:///etc/passwd"] {
-        let res = t.post("/api/v1/webhooks", key, json!({ "url": url, "events": ["*"] })).await;
+    for url in [
+        "http://169.254.169.254/",
+        "http://127.0.0.1:8080/hook",
+        "http://localhost/x",
+        "file:///etc/passwd",
+    ] {
+        let res = t
+            .post(
+                "/api/v1/webhooks",
+                key,
+                json!({ "url": url, "events": ["*"] }),
+            )
+            .await;
         let err = res.assert_error(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
         assert_eq!(err["field"], "url", "{url}");
     }
@@ -142,7 +225,10 @@ async fn malformed_requests_are_refused_and_change_nothing() {
             json!({ "content": { "type": "text", "text": "psst" }, "private": true }),
         )
         .await;
-    assert_eq!(res.assert_error(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed")["field"], "private");
+    assert_eq!(
+        res.assert_error(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed")["field"],
+        "private"
+    );
     assert_eq!(t.counts(&shop).await, before_visitor);
 
     let after = t.counts(&shop).await;
@@ -160,12 +246,23 @@ async fn markup_is_stored_and_returned_as_text() {
     let messages = format!("/api/v1/conversations/{conversation}/messages");
     let text = "<script>alert(1)</script> & <b>\"bold\"</b>";
     let sent = t
-        .post(&messages, &shop.admin_key, json!({ "content": { "type": "text", "text": text } }))
+        .post(
+            &messages,
+            &shop.admin_key,
+            json!({ "content": { "type": "text", "text": text } }),
+        )
         .await;
     assert_eq!(sent.status, StatusCode::CREATED, "{}", sent.text());
     assert_eq!(sent.json()["content"]["text"], text);
-    assert!(sent.header("content-type").unwrap().starts_with("application/json"));
-    let log = t.get(&format!("{messages}?after_seq=0"), &shop.admin_key).await.json();
+    assert!(
+        sent.header("content-type")
+            .unwrap()
+            .starts_with("application/json")
+    );
+    let log = t
+        .get(&format!("{messages}?after_seq=0"), &shop.admin_key)
+        .await
+        .json();
     assert_eq!(log["items"][0]["content"]["text"], text);
 }
 
@@ -177,24 +274,40 @@ async fn uploads_are_sanitised_and_served_safely() {
 
     // Path traversal in the filename: only the last component is kept.
     let res = t
-        .send(raw(Method::POST, "/api/v1/media?filename=..%2F..%2Fetc%2Fpasswd", key, Some("text/plain"), "root:x:0:0"))
+        .send(raw(
+            Method::POST,
+            "/api/v1/media?filename=..%2F..%2Fetc%2Fpasswd",
+            key,
+            Some("text/plain"),
+            "root:x:0:0",
+        ))
         .await;
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.text());
     assert_eq!(res.json()["filename"], "passwd");
     let mut req = raw(Method::POST, "/api/v1/media", key, Some("text/plain"), "hi");
     req.headers_mut().insert(
         header::CONTENT_DISPOSITION,
-        "attachment; filename=\"..\\\\..\\\\windows\\\\win.ini\"".parse().unwrap(),
+        "attachment; filename=\"..\\\\..\\\\windows\\\\win.ini\""
+            .parse()
+            .unwrap(),
     );
     let res = t.send(req).await;
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.text());
     assert_eq!(res.json()["filename"], "win.ini");
 
     // A PNG is served as a PNG, inline, never sniffed into something else.
-    let mut png = vec![0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, b'I', b'H', b'D', b'R'];
+    let mut png = vec![
+        0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 13, b'I', b'H', b'D', b'R',
+    ];
     png.extend_from_slice(&[0; 32]);
     let res = t
-        .send(raw(Method::POST, "/api/v1/media?filename=photo.png", key, Some("application/octet-stream"), png.clone()))
+        .send(raw(
+            Method::POST,
+            "/api/v1/media?filename=photo.png",
+            key,
+            Some("application/octet-stream"),
+            png.clone(),
+        ))
         .await;
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.text());
     let media = res.json();
@@ -203,19 +316,67 @@ async fn uploads_are_sanitised_and_served_safely() {
     assert_eq!(got.status, StatusCode::OK);
     assert_eq!(got.header("content-type"), Some("image/png"));
     assert_eq!(got.header("x-content-type-options"), Some("nosniff"));
-    assert!(got.header("content-disposition").unwrap().starts_with("inline;"));
-    assert_eq!(got.header("content-security-policy"), Some("default-src 'none'; sandbox"));
-    assert_eq!(got.header("cache-control"), Some("private, max-age=31536000, immutable"));
+    assert!(
+        got.header("content-disposition")
+            .unwrap()
+            .starts_with("inline;")
+    );
+    assert_eq!(
+        got.header("content-security-policy"),
+        Some("default-src 'none'; sandbox")
+    );
+    assert_eq!(
+        got.header("cache-control"),
+        Some("private, max-age=31536000, immutable")
+    );
     assert_eq!(got.bytes, png);
 
-    // An HTML page comes back as a plain-text attachment.
-    let html = "<html><script>alert(document.cookie)</script></html>";
+    // A full HTML document is recognised by the sniffer: refused, or at worst plain text;
+    // never served as HTML.
+    let page = "<html><script>alert(document.cookie)</script></html>";
     let res = t
-        .send(raw(Method::POST, "/api/v1/media?filename=evil.html", key, Some("text/html"), html))
+        .send(raw(
+            Method::POST,
+            "/api/v1/media?filename=page.html",
+            key,
+            Some("text/html"),
+            page,
+        ))
+        .await;
+    if res.status == StatusCode::CREATED {
+        let got = t.get(res.json()["url"].as_str().unwrap(), key).await;
+        assert!(
+            got.header("content-type")
+                .unwrap()
+                .starts_with("text/plain")
+        );
+        assert!(
+            got.header("content-disposition")
+                .unwrap()
+                .starts_with("attachment;")
+        );
+    } else {
+        res.assert_error(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type");
+    }
+
+    // Markup the sniffer takes for text comes back as a plain-text attachment.
+    let html = "Hi! <script>alert(document.cookie)</script><img src=x onerror=alert(1)>";
+    let res = t
+        .send(raw(
+            Method::POST,
+            "/api/v1/media?filename=evil.html",
+            key,
+            Some("text/html"),
+            html,
+        ))
         .await;
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.text());
     let got = t.get(res.json()["url"].as_str().unwrap(), key).await;
-    assert!(got.header("content-type").unwrap().starts_with("text/plain"));
+    assert!(
+        got.header("content-type")
+            .unwrap()
+            .starts_with("text/plain")
+    );
     let disposition = got.header("content-disposition").unwrap();
     assert!(disposition.starts_with("attachment;"), "{disposition}");
     assert!(disposition.contains("evil.html"));
@@ -224,14 +385,32 @@ async fn uploads_are_sanitised_and_served_safely() {
 
     // Unaccepted types and empty files.
     let exe = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff".to_vec();
-    let res = t.send(raw(Method::POST, "/api/v1/media?filename=a.exe", key, None, exe)).await;
+    let res = t
+        .send(raw(
+            Method::POST,
+            "/api/v1/media?filename=a.exe",
+            key,
+            None,
+            exe,
+        ))
+        .await;
     res.assert_error(StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type");
-    let res = t.send(raw(Method::POST, "/api/v1/media", key, None, Vec::new())).await;
+    let res = t
+        .send(raw(Method::POST, "/api/v1/media", key, None, Vec::new()))
+        .await;
     res.assert_error(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
 
     // Above the upload limit: 413 on this route too (while ordinary JSON bodies stay small).
     let too_big = vec![b'a'; shoptalk_core::service::MAX_UPLOAD_BYTES + 1];
-    let res = t.send(raw(Method::POST, "/api/v1/media", key, Some("text/plain"), too_big)).await;
+    let res = t
+        .send(raw(
+            Method::POST,
+            "/api/v1/media",
+            key,
+            Some("text/plain"),
+            too_big,
+        ))
+        .await;
     res.assert_error(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large");
 
     // Another workspace cannot fetch it.
@@ -256,7 +435,8 @@ async fn login_is_rate_limited_per_ip() {
             None,
             Some(json!({ "email": shop.owner_email, "password": "wrong password!" })),
         );
-        req.extensions_mut().insert(ConnectInfo(ip.parse::<SocketAddr>().unwrap()));
+        req.extensions_mut()
+            .insert(ConnectInfo(ip.parse::<SocketAddr>().unwrap()));
         req
     };
     for _ in 0..3 {
@@ -269,8 +449,12 @@ async fn login_is_rate_limited_per_ip() {
     assert!((1..=60).contains(&retry_after), "{retry_after}");
     // Even the right password waits: the limit is on attempts, not failures.
     let mut right = attempt("198.51.100.7:5002");
-    *right.body_mut() = Body::from(serde_json::to_vec(&json!({ "email": shop.owner_email, "password": PASSWORD })).unwrap());
-    t.send(right).await.assert_error(StatusCode::TOO_MANY_REQUESTS, "rate_limited");
+    *right.body_mut() = Body::from(
+        serde_json::to_vec(&json!({ "email": shop.owner_email, "password": PASSWORD })).unwrap(),
+    );
+    t.send(right)
+        .await
+        .assert_error(StatusCode::TOO_MANY_REQUESTS, "rate_limited");
     // Another client is unaffected.
     let other = t.send(attempt("198.51.100.8:5000")).await;
     other.assert_error(StatusCode::UNAUTHORIZED, "unauthenticated");
@@ -285,13 +469,25 @@ async fn widget_sessions_are_rate_limited_per_ip() {
     let t = TestApp::with_config(config).await;
     // shop() opens one session from the default client address.
     let shop = t.shop("Shop").await;
-    let open = || request(Method::POST, "/api/v1/widget/sessions", None, Some(json!({ "widget_key": shop.widget_key })));
+    let open = || {
+        request(
+            Method::POST,
+            "/api/v1/widget/sessions",
+            None,
+            Some(json!({ "widget_key": shop.widget_key })),
+        )
+    };
     assert_eq!(t.send(open()).await.status, StatusCode::CREATED);
     let limited = t.send(open()).await;
     limited.assert_error(StatusCode::TOO_MANY_REQUESTS, "rate_limited");
     assert!(limited.header("retry-after").is_some());
     let res = t
-        .call(Method::POST, "/api/v1/widget/sessions", None, Some(json!({ "widget_key": "stw_nope" })))
+        .call(
+            Method::POST,
+            "/api/v1/widget/sessions",
+            None,
+            Some(json!({ "widget_key": "stw_nope" })),
+        )
         .await;
     // Refused for the rate limit before the key is even looked at.
     assert_eq!(res.status, StatusCode::TOO_MANY_REQUESTS);

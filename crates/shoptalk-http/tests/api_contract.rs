@@ -19,23 +19,40 @@ async fn contact_conversation_message_round_trip() {
     let key = shop.admin_key.as_str();
 
     let contact = t
-        .post("/api/v1/contacts", key, json!({ "external_id": "cust-1", "name": "Ann" }))
+        .post(
+            "/api/v1/contacts",
+            key,
+            json!({ "external_id": "cust-1", "name": "Ann" }),
+        )
         .await;
     assert_eq!(contact.status, StatusCode::CREATED, "{}", contact.text());
     let contact = contact.json();
 
     // Upsert by external_id: the second call updates the same contact.
     let again = t
-        .post("/api/v1/contacts", key, json!({ "external_id": "cust-1", "name": "Ann B." }))
+        .post(
+            "/api/v1/contacts",
+            key,
+            json!({ "external_id": "cust-1", "name": "Ann B." }),
+        )
         .await;
     assert_eq!(again.status, StatusCode::OK, "{}", again.text());
     assert_eq!(id(&again.json()), id(&contact));
     assert_eq!(again.json()["name"], "Ann B.");
 
     let conversation = t
-        .post("/api/v1/conversations", key, json!({ "contact_id": id(&contact) }))
+        .post(
+            "/api/v1/conversations",
+            key,
+            json!({ "contact_id": id(&contact) }),
+        )
         .await;
-    assert_eq!(conversation.status, StatusCode::CREATED, "{}", conversation.text());
+    assert_eq!(
+        conversation.status,
+        StatusCode::CREATED,
+        "{}",
+        conversation.text()
+    );
     let conversation_id = id(&conversation.json()).to_string();
     let messages = format!("/api/v1/conversations/{conversation_id}/messages");
 
@@ -82,9 +99,18 @@ async fn receipts_never_move_backwards() {
     let shop = t.shop("Shop").await;
     let visitor = shop.visitor_token.as_str();
     let conversation = t
-        .post("/api/v1/conversations", visitor, json!({ "contact_id": shop.visitor_contact_id }))
+        .post(
+            "/api/v1/conversations",
+            visitor,
+            json!({ "contact_id": shop.visitor_contact_id }),
+        )
         .await;
-    assert_eq!(conversation.status, StatusCode::CREATED, "{}", conversation.text());
+    assert_eq!(
+        conversation.status,
+        StatusCode::CREATED,
+        "{}",
+        conversation.text()
+    );
     let conversation_id = id(&conversation.json()).to_string();
     let base = format!("/api/v1/conversations/{conversation_id}");
     let sent = t
@@ -96,21 +122,41 @@ async fn receipts_never_move_backwards() {
         .await;
     assert_eq!(sent.status, StatusCode::CREATED, "{}", sent.text());
 
-    let read = t.post(&format!("{base}/receipts"), visitor, json!({ "kind": "read", "seq": 1 })).await;
+    let read = t
+        .post(
+            &format!("{base}/receipts"),
+            visitor,
+            json!({ "kind": "read", "seq": 1 }),
+        )
+        .await;
     assert_eq!(read.status, StatusCode::NO_CONTENT, "{}", read.text());
     let after_read = t.get(&base, &shop.admin_key).await.json();
     assert_eq!(after_read["contact_read_seq"], 1);
 
     let stale = t
-        .post(&format!("{base}/receipts"), visitor, json!({ "kind": "delivered", "seq": 0 }))
+        .post(
+            &format!("{base}/receipts"),
+            visitor,
+            json!({ "kind": "delivered", "seq": 0 }),
+        )
         .await;
     assert_eq!(stale.status, StatusCode::NO_CONTENT, "{}", stale.text());
     let after_stale = t.get(&base, &shop.admin_key).await.json();
-    for watermark in ["contact_read_seq", "contact_delivered_seq", "agent_read_seq"] {
+    for watermark in [
+        "contact_read_seq",
+        "contact_delivered_seq",
+        "agent_read_seq",
+    ] {
         assert_eq!(after_stale[watermark], after_read[watermark], "{watermark}");
     }
 
-    let typing = t.post(&format!("{base}/typing"), visitor, json!({ "typing": true })).await;
+    let typing = t
+        .post(
+            &format!("{base}/typing"),
+            visitor,
+            json!({ "typing": true }),
+        )
+        .await;
     assert_eq!(typing.status, StatusCode::NO_CONTENT, "{}", typing.text());
 }
 
@@ -120,7 +166,8 @@ async fn pagination_visits_each_conversation_once() {
     let shop = t.shop("Shop").await;
     let mut created = HashSet::new();
     for i in 0..5 {
-        let (_, conversation) = contact_and_conversation(&t, &shop.admin_key, &format!("c{i}")).await;
+        let (_, conversation) =
+            contact_and_conversation(&t, &shop.admin_key, &format!("c{i}")).await;
         created.insert(conversation);
     }
     let mut seen = Vec::new();
@@ -147,16 +194,24 @@ async fn pagination_visits_each_conversation_once() {
     t.get("/api/v1/conversations?cursor=garbage", &shop.admin_key)
         .await
         .assert_error(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
-    let me = t.get("/api/v1/conversations?assignee=me", &shop.agent_token).await;
+    let me = t
+        .get("/api/v1/conversations?assignee=me", &shop.agent_token)
+        .await;
     assert_eq!(me.status, StatusCode::OK, "{}", me.text());
     assert!(me.json()["items"].as_array().unwrap().is_empty());
-    let unassigned = t.get("/api/v1/conversations?assignee=none&status=open", &shop.admin_key).await;
+    let unassigned = t
+        .get(
+            "/api/v1/conversations?assignee=none&status=open",
+            &shop.admin_key,
+        )
+        .await;
     assert_eq!(unassigned.json()["items"].as_array().unwrap().len(), 5);
 }
 
 fn keyed(path: &str, token: &str, key: &str, body: &Value) -> Request<axum::body::Body> {
     let mut req = request(Method::POST, path, Some(token), Some(body.clone()));
-    req.headers_mut().insert("idempotency-key", key.parse().unwrap());
+    req.headers_mut()
+        .insert("idempotency-key", key.parse().unwrap());
     req
 }
 
@@ -185,14 +240,20 @@ async fn idempotency_keys_replay_the_first_response() {
         .assert_error(StatusCode::BAD_REQUEST, "invalid_idempotency_key");
 
     // Keys belong to their caller: another credential's same key is another request.
-    let by_other = t.send(keyed("/api/v1/contacts", &shop.write_key, "k-1", &other)).await;
+    let by_other = t
+        .send(keyed("/api/v1/contacts", &shop.write_key, "k-1", &other))
+        .await;
     assert_eq!(by_other.status, StatusCode::CREATED, "{}", by_other.text());
 
     // Conversations.
     let contact_id = first.json()["id"].as_str().unwrap().to_string();
     let conv_body = json!({ "contact_id": contact_id });
-    let c1 = t.send(keyed("/api/v1/conversations", key, "conv-1", &conv_body)).await;
-    let c2 = t.send(keyed("/api/v1/conversations", key, "conv-1", &conv_body)).await;
+    let c1 = t
+        .send(keyed("/api/v1/conversations", key, "conv-1", &conv_body))
+        .await;
+    let c2 = t
+        .send(keyed("/api/v1/conversations", key, "conv-1", &conv_body))
+        .await;
     assert_eq!(c1.status, StatusCode::CREATED);
     assert_eq!(c2.bytes, c1.bytes);
     let conversation_id = c1.json()["id"].as_str().unwrap().to_string();
@@ -230,11 +291,20 @@ async fn staff_endpoints_work_end_to_end() {
     let ws = t.get("/api/v1/workspace", admin).await;
     assert_eq!(ws.json()["id"], shop.workspace_id.to_string());
     let patched = t
-        .call(Method::PATCH, "/api/v1/workspace", Some(admin), Some(json!({ "name": "Renamed" })))
+        .call(
+            Method::PATCH,
+            "/api/v1/workspace",
+            Some(admin),
+            Some(json!({ "name": "Renamed" })),
+        )
         .await;
     assert_eq!(patched.json()["name"], "Renamed");
     let secret = t.get("/api/v1/workspace/identity-secret", admin).await;
-    assert!(secret.json()["identity_secret"].as_str().is_some_and(|s| !s.is_empty()));
+    assert!(
+        secret.json()["identity_secret"]
+            .as_str()
+            .is_some_and(|s| !s.is_empty())
+    );
 
     let keys = t.get("/api/v1/api-keys", admin).await.json();
     let read_key_id = keys
@@ -245,7 +315,12 @@ async fn staff_endpoints_work_end_to_end() {
         .map(|k| k["id"].as_str().unwrap().to_string())
         .unwrap();
     let revoked = t
-        .call(Method::DELETE, &format!("/api/v1/api-keys/{read_key_id}"), Some(admin), None)
+        .call(
+            Method::DELETE,
+            &format!("/api/v1/api-keys/{read_key_id}"),
+            Some(admin),
+            None,
+        )
         .await;
     assert_eq!(revoked.status, StatusCode::NO_CONTENT, "{}", revoked.text());
     t.get("/api/v1/workspace", &shop.read_key)
@@ -262,19 +337,35 @@ async fn staff_endpoints_work_end_to_end() {
         .await;
     assert_eq!(login.status, StatusCode::OK, "{}", login.text());
     let token = login.json()["token"].as_str().unwrap().to_string();
-    let out = t.call(Method::POST, "/api/v1/auth/logout", Some(&token), None).await;
+    let out = t
+        .call(Method::POST, "/api/v1/auth/logout", Some(&token), None)
+        .await;
     assert_eq!(out.status, StatusCode::NO_CONTENT, "{}", out.text());
     t.get("/api/v1/me", &token)
         .await
         .assert_error(StatusCode::UNAUTHORIZED, "unauthenticated");
 
     let hook = t
-        .post("/api/v1/webhooks", admin, json!({ "url": "https://hooks.example.com/x", "events": ["message.created"] }))
+        .post(
+            "/api/v1/webhooks",
+            admin,
+            json!({ "url": "https://hooks.example.com/x", "events": ["message.created"] }),
+        )
         .await;
     assert_eq!(hook.status, StatusCode::CREATED, "{}", hook.text());
-    assert!(hook.json()["secret"].as_str().unwrap().starts_with("whsec_"));
+    assert!(
+        hook.json()["secret"]
+            .as_str()
+            .unwrap()
+            .starts_with("whsec_")
+    );
     let hook_id = hook.json()["id"].as_str().unwrap().to_string();
-    let deliveries = t.get(&format!("/api/v1/webhooks/{hook_id}/deliveries?limit=10"), admin).await;
+    let deliveries = t
+        .get(
+            &format!("/api/v1/webhooks/{hook_id}/deliveries?limit=10"),
+            admin,
+        )
+        .await;
     assert_eq!(deliveries.status, StatusCode::OK, "{}", deliveries.text());
 }
 
@@ -282,29 +373,51 @@ async fn staff_endpoints_work_end_to_end() {
 async fn operations_endpoints() {
     let t = TestApp::new().await;
     let health = t.call(Method::GET, "/healthz", None, None).await;
-    assert_eq!((health.status, health.json()), (StatusCode::OK, json!({ "status": "ok" })));
+    assert_eq!(
+        (health.status, health.json()),
+        (StatusCode::OK, json!({ "status": "ok" }))
+    );
     let ready = t.call(Method::GET, "/readyz", None, None).await;
     assert_eq!(ready.status, StatusCode::OK, "{}", ready.text());
 
     let shop = t.shop("Shop").await;
     let (_, conversation) = contact_and_conversation(&t, &shop.admin_key, "m").await;
-    t.get(&format!("/api/v1/conversations/{conversation}"), &shop.admin_key).await;
+    t.get(
+        &format!("/api/v1/conversations/{conversation}"),
+        &shop.admin_key,
+    )
+    .await;
     let metrics = t.call(Method::GET, "/metrics", None, None).await;
     assert_eq!(metrics.status, StatusCode::OK);
-    assert!(metrics.header("content-type").unwrap().starts_with("text/plain"));
+    assert!(
+        metrics
+            .header("content-type")
+            .unwrap()
+            .starts_with("text/plain")
+    );
     let text = metrics.text();
     // Labelled by route template, never by the raw URI.
     assert!(text.contains("shoptalk_http_requests_total"), "{text}");
-    assert!(text.contains(r#"route="/api/v1/conversations/{id}""#), "{text}");
+    assert!(
+        text.contains(r#"route="/api/v1/conversations/{id}""#),
+        "{text}"
+    );
     assert!(!text.contains(&conversation), "{text}");
-    assert!(text.contains("shoptalk_http_request_duration_seconds"), "{text}");
+    assert!(
+        text.contains("shoptalk_http_request_duration_seconds"),
+        "{text}"
+    );
 
     let docs = t.call(Method::GET, "/api/docs", None, None).await;
     assert!(docs.status.is_redirection());
-    let index = t.call(Method::GET, "/api/docs/index.html", None, None).await;
+    let index = t
+        .call(Method::GET, "/api/docs/index.html", None, None)
+        .await;
     assert_eq!(index.status, StatusCode::OK);
     assert!(index.text().contains("swagger"), "{}", index.text());
-    let init = t.call(Method::GET, "/api/docs/swagger-initializer.js", None, None).await;
+    let init = t
+        .call(Method::GET, "/api/docs/swagger-initializer.js", None, None)
+        .await;
     assert!(init.text().contains("/api/openapi.json"));
 }
 
@@ -314,8 +427,15 @@ async fn the_openapi_document_is_3_1_with_bearer_auth() {
     let doc = t.call(Method::GET, "/api/openapi.json", None, None).await;
     assert_eq!(doc.status, StatusCode::OK);
     let doc = doc.json();
-    assert!(doc["openapi"].as_str().unwrap().starts_with("3.1."), "{}", doc["openapi"]);
-    assert_eq!(doc["components"]["securitySchemes"]["bearer"]["scheme"], "bearer");
+    assert!(
+        doc["openapi"].as_str().unwrap().starts_with("3.1."),
+        "{}",
+        doc["openapi"]
+    );
+    assert_eq!(
+        doc["components"]["securitySchemes"]["bearer"]["scheme"],
+        "bearer"
+    );
     assert!(doc["components"]["schemas"]["ErrorBody"].is_object());
     let send = &doc["paths"]["/api/v1/conversations/{id}/messages"]["post"];
     assert!(send["requestBody"].is_object());
@@ -326,7 +446,10 @@ async fn the_openapi_document_is_3_1_with_bearer_auth() {
     for item in doc["paths"].as_object().unwrap().values() {
         for op in item.as_object().unwrap().values() {
             if let Some(op_id) = op["operationId"].as_str() {
-                assert!(ids.insert(op_id.to_string()), "duplicate operationId {op_id}");
+                assert!(
+                    ids.insert(op_id.to_string()),
+                    "duplicate operationId {op_id}"
+                );
             }
         }
     }

@@ -189,8 +189,10 @@ async fn a_laggard_is_cut_off_without_slowing_others_and_resumes_without_loss() 
     .await;
     let shop = server.shop("Laggard").await;
     let conv = shop.visitor.conversation_id;
+    // ~8 MB: more than the kernel buffers between the server and a client that stopped
+    // reading (the server's send buffer autotunes up to 4 MB).
     const N: i64 = 2_000;
-    let text = "x".repeat(1_000);
+    let text = "x".repeat(4_000);
 
     // The laggard stops reading after `hello`; its tiny TCP window fills at once.
     let mut laggard = server.connect_small_window(&shop.agent_token).await;

@@ -395,9 +395,9 @@ async fn tenant_isolation(store: Arc<dyn Store>) {
     let a = workspace(store).await;
     let b = workspace(store).await;
     let a_contact = contact(store, a.id, "Alice").await;
+    let a_hook = add_webhook(store, a.id, &["*"]).await;
     let a_conv = conversation(store, a.id, a_contact.id).await;
     send(store, new_message(&a_conv, from_contact(a_contact.id), "secret order 42")).await;
-    let a_hook = add_webhook(store, a.id, &["*"]).await;
     let a_media = MediaId::new();
     store
         .insert_media(&MediaRecord {

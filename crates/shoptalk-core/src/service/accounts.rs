@@ -209,7 +209,11 @@ impl App {
         })
     }
 
+    /// Ends an agent session. API keys are revoked through their own route, not logged out.
     pub async fn logout(&self, token: &str) -> DomainResult<()> {
+        if TokenKind::of(token) != Some(TokenKind::Session) {
+            return Err(DomainError::Forbidden("only agent sessions can log out; revoke API keys instead"));
+        }
         Ok(self.store.revoke_session(&auth::token_hash(token)).await?)
     }
 

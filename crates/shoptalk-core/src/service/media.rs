@@ -48,9 +48,12 @@ const ALLOWED_TYPES: &[&str] = &[
 /// The type of the bytes themselves. Text (no magic number) is accepted when it is UTF-8;
 /// it is then served as `text/plain`, so an HTML or SVG file can never run as a page.
 pub fn sniff_type(bytes: &[u8]) -> Option<&'static str> {
+    let is_utf8 = std::str::from_utf8(bytes).is_ok();
     match infer::get(bytes) {
+        // HTML, XML and the like are kept, but only ever as plain text.
+        Some(kind) if kind.mime_type().starts_with("text/") && is_utf8 => Some("text/plain"),
         Some(kind) => ALLOWED_TYPES.iter().copied().find(|t| *t == kind.mime_type()),
-        None if std::str::from_utf8(bytes).is_ok() => Some("text/plain"),
+        None if is_utf8 => Some("text/plain"),
         None => None,
     }
 }
@@ -132,6 +135,8 @@ mod tests {
         let png = [0x89, b'P', b'N', b'G', 0x0D, 0x0A, 0x1A, 0x0A, 0, 0, 0, 0];
         assert_eq!(sniff_type(&png), Some("image/png"));
         assert_eq!(sniff_type(b"<svg onload=alert(1)>"), Some("text/plain"));
+        let page = b"<!DOCTYPE html><html><body><script>alert(1)</script></body></html>";
+        assert_eq!(sniff_type(page), Some("text/plain"));
         assert_eq!(sniff_type(&[0xff, 0xfe, 0x00, 0x80, 0x81]), None);
         // A Windows executable is refused whatever it is called.
         assert_eq!(sniff_type(b"MZ\x90\x00\x03\x00\x00\x00\x04\x00"), None);

@@ -15,12 +15,38 @@ use shoptalk_types::model::*;
 const MAX_CLIENT_MSG_ID_LEN: usize = 64;
 
 /// Where in the log a read starts.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LogPosition {
     /// Oldest first, after this seq (0 = from the start).
     After(i64),
     /// The newest messages before this seq (`i64::MAX` = the latest), returned oldest first.
     Before(i64),
+}
+
+impl LogPosition {
+    /// An opaque cursor that continues a read in its direction.
+    pub fn to_cursor(self) -> String {
+        let (direction, seq) = match self {
+            Self::After(seq) => (1, seq),
+            Self::Before(seq) => (-1, seq),
+        };
+        Cursor {
+            key: seq,
+            id: uuid::Uuid::from_u128(direction as u128),
+        }
+        .encode()
+    }
+
+    /// Reads back a cursor made by [`to_cursor`](Self::to_cursor).
+    pub fn from_cursor(cursor: &str) -> DomainResult<Self> {
+        let invalid = || DomainError::invalid("cursor", "is not a valid message cursor");
+        let c = Cursor::decode(cursor).ok_or_else(invalid)?;
+        match c.id.as_u128() {
+            1 => Ok(Self::After(c.key)),
+            u if u == (-1i128) as u128 => Ok(Self::Before(c.key)),
+            _ => Err(invalid()),
+        }
+    }
 }
 
 /// A message the caller sent, and whether this call created it (false: a retry of an
@@ -89,12 +115,12 @@ impl App {
         };
         // The cursor continues in the direction of the read: after the newest item, or
         // before the oldest.
-        let edge = match from {
-            LogPosition::After(_) => items.last(),
-            LogPosition::Before(_) => items.first(),
+        let next = match from {
+            LogPosition::After(_) => items.last().map(|m| LogPosition::After(m.seq)),
+            LogPosition::Before(_) => items.first().map(|m| LogPosition::Before(m.seq)),
         };
         let next_cursor = (items.len() as u32 == limit)
-            .then(|| edge.map(|m| Cursor { key: m.seq, id: m.id.0 }.encode()))
+            .then(|| next.map(LogPosition::to_cursor))
             .flatten();
         Ok(Page { items, next_cursor })
     }
@@ -136,6 +162,9 @@ impl App {
         conversation_id: ConversationId,
         typing: bool,
     ) -> DomainResult<()> {
+        if actor.is_staff() {
+            actor.require(Capability::Write)?;
+        }
         let conversation = self.get_conversation(actor, conversation_id).await?;
         self.fanout.publish(LiveEvent::Typing {
             workspace_id: actor.workspace_id(),
@@ -222,6 +251,16 @@ mod tests {
             Err(DomainError::Invalid { field, .. }) => field,
             other => panic!("expected invalid, got {other:?}"),
         }
+    }
+
+    #[test]
+    fn message_cursors_keep_their_direction() {
+        for p in [LogPosition::After(0), LogPosition::After(42), LogPosition::Before(7)] {
+            assert_eq!(LogPosition::from_cursor(&p.to_cursor()).unwrap(), p);
+        }
+        let foreign = Cursor { key: 3, id: uuid::Uuid::now_v7() }.encode();
+        assert!(LogPosition::from_cursor(&foreign).is_err());
+        assert!(LogPosition::from_cursor("garbage").is_err());
     }
 
     #[test]

@@ -16,7 +16,10 @@ use shoptalk_types::model::{Agent, AgentPatch, NewAgent};
     security(("bearer" = [])),
     responses((status = 200, description = "The agents", body = Vec<Agent>), AuthErrors)
 )]
-pub async fn list_agents(State(state): State<AppState>, Auth(actor): Auth) -> ApiResult<Json<Vec<Agent>>> {
+pub async fn list_agents(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+) -> ApiResult<Json<Vec<Agent>>> {
     Ok(Json(state.app.list_agents(&actor).await?))
 }
 
@@ -33,7 +36,10 @@ pub async fn create_agent(
     Auth(actor): Auth,
     ApiJson(new): ApiJson<NewAgent>,
 ) -> ApiResult<(StatusCode, Json<Agent>)> {
-    Ok((StatusCode::CREATED, Json(state.app.create_agent(&actor, &new).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(state.app.create_agent(&actor, &new).await?),
+    ))
 }
 
 /// Renames an agent, changes its role or (de)activates it (admins).

@@ -16,7 +16,10 @@ use shoptalk_types::model::{ApiKey, ApiKeyCreated, NewApiKey};
     security(("bearer" = [])),
     responses((status = 200, description = "The keys", body = Vec<ApiKey>), AuthErrors)
 )]
-pub async fn list_api_keys(State(state): State<AppState>, Auth(actor): Auth) -> ApiResult<Json<Vec<ApiKey>>> {
+pub async fn list_api_keys(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+) -> ApiResult<Json<Vec<ApiKey>>> {
     Ok(Json(state.app.list_api_keys(&actor).await?))
 }
 
@@ -33,7 +36,10 @@ pub async fn create_api_key(
     Auth(actor): Auth,
     ApiJson(new): ApiJson<NewApiKey>,
 ) -> ApiResult<(StatusCode, Json<ApiKeyCreated>)> {
-    Ok((StatusCode::CREATED, Json(state.app.create_api_key(&actor, &new).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(state.app.create_api_key(&actor, &new).await?),
+    ))
 }
 
 /// Revokes a key at once.

@@ -10,7 +10,9 @@ use axum::http::StatusCode;
 use serde::Deserialize;
 use shoptalk_core::service::{Actor, ConversationFilter};
 use shoptalk_types::ids::{AgentId, ContactId, ConversationId};
-use shoptalk_types::model::{Conversation, ConversationPatch, ConversationStatus, NewConversation, Page};
+use shoptalk_types::model::{
+    Conversation, ConversationPatch, ConversationStatus, NewConversation, Page,
+};
 use utoipa::IntoParams;
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -118,7 +120,9 @@ pub async fn update_conversation(
     Path(id): Path<ConversationId>,
     ApiJson(patch): ApiJson<ConversationPatch>,
 ) -> ApiResult<Json<Conversation>> {
-    Ok(Json(state.app.update_conversation(&actor, id, &patch).await?))
+    Ok(Json(
+        state.app.update_conversation(&actor, id, &patch).await?,
+    ))
 }
 
 #[cfg(test)]
@@ -130,13 +134,39 @@ mod tests {
     #[test]
     fn assignee_accepts_ids_none_and_me() {
         let agent_id = AgentId::new();
-        let agent = Actor::Agent { workspace_id: WorkspaceId::new(), agent_id, role: Role::Agent };
-        let key = Actor::ApiKey { workspace_id: WorkspaceId::new(), key_id: ApiKeyId::new(), scope: Scope::Read };
+        let agent = Actor::Agent {
+            workspace_id: WorkspaceId::new(),
+            agent_id,
+            role: Role::Agent,
+        };
+        let key = Actor::ApiKey {
+            workspace_id: WorkspaceId::new(),
+            key_id: ApiKeyId::new(),
+            scope: Scope::Read,
+        };
         assert_eq!(assignee_filter(&agent, None).unwrap(), None);
         assert_eq!(assignee_filter(&agent, Some("none")).unwrap(), Some(None));
-        assert_eq!(assignee_filter(&agent, Some("me")).unwrap(), Some(Some(agent_id)));
-        assert_eq!(assignee_filter(&key, Some(&agent_id.to_string())).unwrap(), Some(Some(agent_id)));
-        assert_eq!(assignee_filter(&key, Some("me")).unwrap_err().field.as_deref(), Some("assignee"));
-        assert_eq!(assignee_filter(&key, Some("bob")).unwrap_err().field.as_deref(), Some("assignee"));
+        assert_eq!(
+            assignee_filter(&agent, Some("me")).unwrap(),
+            Some(Some(agent_id))
+        );
+        assert_eq!(
+            assignee_filter(&key, Some(&agent_id.to_string())).unwrap(),
+            Some(Some(agent_id))
+        );
+        assert_eq!(
+            assignee_filter(&key, Some("me"))
+                .unwrap_err()
+                .field
+                .as_deref(),
+            Some("assignee")
+        );
+        assert_eq!(
+            assignee_filter(&key, Some("bob"))
+                .unwrap_err()
+                .field
+                .as_deref(),
+            Some("assignee")
+        );
     }
 }

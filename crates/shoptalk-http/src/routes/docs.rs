@@ -50,7 +50,11 @@ pub async fn docs_index() -> Redirect {
 )]
 pub async fn docs_asset(Path(file): Path<String>) -> Response {
     match utoipa_swagger_ui::serve(&file, SWAGGER_CONFIG.clone()) {
-        Ok(Some(f)) => ([(header::CONTENT_TYPE, f.content_type)], f.bytes.into_owned()).into_response(),
+        Ok(Some(f)) => (
+            [(header::CONTENT_TYPE, f.content_type)],
+            f.bytes.into_owned(),
+        )
+            .into_response(),
         Ok(None) => ApiError::not_found("file").into_response(),
         Err(e) => {
             tracing::error!(error = %e, "swagger ui asset failed");

@@ -63,5 +63,11 @@ pub async fn metrics() -> impl IntoResponse {
         }
         None => "# another metrics recorder is installed in this process\n".to_string(),
     };
-    ([(header::CONTENT_TYPE, "text/plain; version=0.0.4; charset=utf-8")], body)
+    (
+        [(
+            header::CONTENT_TYPE,
+            "text/plain; version=0.0.4; charset=utf-8",
+        )],
+        body,
+    )
 }

@@ -52,7 +52,10 @@ pub async fn upload_media(
         filename,
         bytes: bytes.to_vec(),
     };
-    Ok((StatusCode::CREATED, Json(state.app.upload_media(&actor, upload).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(state.app.upload_media(&actor, upload).await?),
+    ))
 }
 
 /// Downloads an attachment of the caller's workspace.
@@ -79,7 +82,10 @@ pub async fn download_media(
     let inline = ["image/", "video/", "audio/"]
         .iter()
         .any(|p| media.content_type.starts_with(p));
-    let disposition = content_disposition(if inline { "inline" } else { "attachment" }, &media.filename);
+    let disposition = content_disposition(
+        if inline { "inline" } else { "attachment" },
+        &media.filename,
+    );
     let mut response = bytes.into_response();
     let h = response.headers_mut();
     // The sniffed types and the encoded disposition are ASCII; fall back rather than fail.
@@ -92,7 +98,10 @@ pub async fn download_media(
         header::CONTENT_DISPOSITION,
         HeaderValue::from_str(&disposition).unwrap_or(HeaderValue::from_static("attachment")),
     );
-    h.insert(header::X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
     h.insert(
         header::CONTENT_SECURITY_POLICY,
         HeaderValue::from_static("default-src 'none'; sandbox"),
@@ -136,14 +145,17 @@ fn disposition_filename(headers: &HeaderMap) -> Option<String> {
         .filter_map(|p| p.split_once('='))
         .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim()))
         .collect();
-    let extended = params.iter().find(|(k, _)| k == "filename*").and_then(|(_, v)| {
-        let (charset, rest) = v.split_once('\'')?;
-        let (_lang, encoded) = rest.split_once('\'')?;
-        charset
-            .eq_ignore_ascii_case("utf-8")
-            .then(|| percent_decode(encoded))
-            .flatten()
-    });
+    let extended = params
+        .iter()
+        .find(|(k, _)| k == "filename*")
+        .and_then(|(_, v)| {
+            let (charset, rest) = v.split_once('\'')?;
+            let (_lang, encoded) = rest.split_once('\'')?;
+            charset
+                .eq_ignore_ascii_case("utf-8")
+                .then(|| percent_decode(encoded))
+                .flatten()
+        });
     extended
         .or_else(|| {
             params
@@ -187,11 +199,16 @@ mod tests {
     fn upload_filenames_come_from_content_disposition() {
         let mut h = HeaderMap::new();
         assert_eq!(disposition_filename(&h), None);
-        h.insert(header::CONTENT_DISPOSITION, "attachment; filename=\"a b.png\"".parse().unwrap());
+        h.insert(
+            header::CONTENT_DISPOSITION,
+            "attachment; filename=\"a b.png\"".parse().unwrap(),
+        );
         assert_eq!(disposition_filename(&h).as_deref(), Some("a b.png"));
         h.insert(
             header::CONTENT_DISPOSITION,
-            "attachment; filename=\"x.png\"; filename*=UTF-8''%C3%A9t%C3%A9.png".parse().unwrap(),
+            "attachment; filename=\"x.png\"; filename*=UTF-8''%C3%A9t%C3%A9.png"
+                .parse()
+                .unwrap(),
         );
         assert_eq!(disposition_filename(&h).as_deref(), Some("été.png"));
     }

@@ -30,6 +30,8 @@ pub struct MessageListParams {
     pub before_seq: Option<i64>,
     /// Page size, 1–200 (default 50).
     pub limit: Option<u32>,
+    /// The `next_cursor` of the previous page: continues in that page's direction.
+    pub cursor: Option<String>,
 }
 
 #[derive(Debug, Deserialize, ToSchema)]
@@ -100,16 +102,31 @@ pub async fn list_messages(
     Path(id): Path<ConversationId>,
     Query(p): Query<MessageListParams>,
 ) -> ApiResult<Json<Page<Message>>> {
-    let from = match (p.after_seq, p.before_seq) {
-        (Some(_), Some(_)) => {
-            return Err(ApiError::invalid("before_seq", "give after_seq or before_seq, not both"));
+    let from = match (&p.cursor, p.after_seq, p.before_seq) {
+        (Some(_), Some(_), _) | (Some(_), _, Some(_)) => {
+            return Err(ApiError::invalid(
+                "cursor",
+                "give a cursor or after_seq/before_seq, not both",
+            ));
         }
-        (Some(seq), None) if seq < 0 => return Err(ApiError::invalid("after_seq", "must be zero or more")),
-        (Some(seq), None) => LogPosition::After(seq),
-        (None, Some(seq)) => LogPosition::Before(seq),
-        (None, None) => LogPosition::Before(i64::MAX),
+        (Some(cursor), None, None) => LogPosition::from_cursor(cursor)?,
+        (None, Some(_), Some(_)) => {
+            return Err(ApiError::invalid(
+                "before_seq",
+                "give after_seq or before_seq, not both",
+            ));
+        }
+        (None, Some(seq), None) if seq < 0 => {
+            return Err(ApiError::invalid("after_seq", "must be zero or more"));
+        }
+        (None, Some(seq), None) => LogPosition::After(seq),
+        (None, None, Some(seq)) => LogPosition::Before(seq),
+        (None, None, None) => LogPosition::Before(i64::MAX),
     };
-    let page = state.app.list_messages(&actor, id, from, page_limit(p.limit)).await?;
+    let page = state
+        .app
+        .list_messages(&actor, id, from, page_limit(p.limit))
+        .await?;
     Ok(Json(page))
 }
 

@@ -17,7 +17,10 @@ use shoptalk_types::model::{NewWebhook, Page, Webhook, WebhookCreated, WebhookDe
     security(("bearer" = [])),
     responses((status = 200, description = "The webhooks", body = Vec<Webhook>), AuthErrors)
 )]
-pub async fn list_webhooks(State(state): State<AppState>, Auth(actor): Auth) -> ApiResult<Json<Vec<Webhook>>> {
+pub async fn list_webhooks(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+) -> ApiResult<Json<Vec<Webhook>>> {
     Ok(Json(state.app.list_webhooks(&actor).await?))
 }
 
@@ -35,7 +38,10 @@ pub async fn create_webhook(
     Auth(actor): Auth,
     ApiJson(new): ApiJson<NewWebhook>,
 ) -> ApiResult<(StatusCode, Json<WebhookCreated>)> {
-    Ok((StatusCode::CREATED, Json(state.app.create_webhook(&actor, &new).await?)))
+    Ok((
+        StatusCode::CREATED,
+        Json(state.app.create_webhook(&actor, &new).await?),
+    ))
 }
 
 /// Removes a webhook; pending deliveries to it are dropped.

@@ -35,7 +35,10 @@ pub async fn open_widget_session(
     let origin = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok());
     let session = state
         .app
-        .open_widget_session(WidgetSessionRequest { body: &body, origin })
+        .open_widget_session(WidgetSessionRequest {
+            body: &body,
+            origin,
+        })
         .await?;
     Ok((StatusCode::CREATED, Json(session)))
 }

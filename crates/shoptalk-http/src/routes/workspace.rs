@@ -22,7 +22,10 @@ pub struct IdentitySecret {
     security(("bearer" = [])),
     responses((status = 200, description = "The workspace", body = Workspace), AuthErrors)
 )]
-pub async fn get_workspace(State(state): State<AppState>, Auth(actor): Auth) -> ApiResult<Json<Workspace>> {
+pub async fn get_workspace(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+) -> ApiResult<Json<Workspace>> {
     Ok(Json(state.app.get_workspace(&actor).await?))
 }
 

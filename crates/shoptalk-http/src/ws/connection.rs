@@ -16,7 +16,9 @@ use shoptalk_core::service::{Actor, LogPosition, Sent};
 use shoptalk_core::{DomainError, DomainResult};
 use shoptalk_types::frames::{ClientFrame, FrameError, ServerFrame};
 use shoptalk_types::ids::ConversationId;
-use shoptalk_types::model::{ErrorDetail, Message as ChatMessage, Page, ReceiptRequest, SendMessage};
+use shoptalk_types::model::{
+    ErrorDetail, Message as ChatMessage, Page, ReceiptRequest, SendMessage,
+};
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -198,7 +200,10 @@ impl<'a> Session<'a> {
         match message {
             Message::Text(text) => self.on_text(&text, state, tasks).await,
             Message::Binary(_) => {
-                let error = detail("malformed_frame", "binary frames are not supported: send JSON text frames");
+                let error = detail(
+                    "malformed_frame",
+                    "binary frames are not supported: send JSON text frames",
+                );
                 self.send(&ServerFrame::Error { r#ref: None, error }).await
             }
             // Answered by the WebSocket layer; hearing it is all the heartbeat needs.
@@ -280,7 +285,10 @@ impl<'a> Session<'a> {
             ClientFrame::Resume {
                 conversation_id,
                 after_seq,
-            } => self.start_resume(conversation_id, after_seq, state, tasks).await,
+            } => {
+                self.start_resume(conversation_id, after_seq, state, tasks)
+                    .await
+            }
             ClientFrame::Presence { status } => match app.presence(&actor, status) {
                 Ok(()) => Ok(()),
                 Err(e) => self.send_error("presence", e).await,
@@ -302,7 +310,11 @@ impl<'a> Session<'a> {
             let e = DomainError::invalid("after_seq", "must be zero or more");
             return self.send_error("resume", e).await;
         }
-        if let Some(r) = self.resumes.iter_mut().find(|r| r.conversation_id == conversation_id) {
+        if let Some(r) = self
+            .resumes
+            .iter_mut()
+            .find(|r| r.conversation_id == conversation_id)
+        {
             // Join the running replay; go back if this one starts earlier.
             r.requests += 1;
             if after_seq < r.sent {
@@ -330,7 +342,11 @@ impl<'a> Session<'a> {
         state: &'a AppState,
         tasks: &mut FuturesUnordered<Task<'a>>,
     ) -> Result<(), Stop> {
-        let Some(index) = self.resumes.iter().position(|r| r.conversation_id == conversation_id) else {
+        let Some(index) = self
+            .resumes
+            .iter()
+            .position(|r| r.conversation_id == conversation_id)
+        else {
             return Ok(());
         };
         let page = match result {
@@ -349,7 +365,11 @@ impl<'a> Session<'a> {
         }
         let r = &mut self.resumes[index];
         r.sent = r.sent.max(reached);
-        r.stalled = if brought || r.live <= r.sent { 0 } else { r.stalled + 1 };
+        r.stalled = if brought || r.live <= r.sent {
+            0
+        } else {
+            r.stalled + 1
+        };
         let next = if let Some(restart) = r.restart.take() {
             Some(restart)
         } else if full {
@@ -419,7 +439,10 @@ impl<'a> Session<'a> {
                 conversation_id,
                 from,
                 result,
-            } => self.on_page(conversation_id, from, result, state, tasks).await,
+            } => {
+                self.on_page(conversation_id, from, result, state, tasks)
+                    .await
+            }
             Done::Acted { result: Ok(()), .. } => Ok(()),
             Done::Acted {
                 frame,
@@ -466,7 +489,11 @@ impl<'a> Session<'a> {
         let Some((conversation_id, seq)) = frame.message else {
             return false;
         };
-        match self.resumes.iter_mut().find(|r| r.conversation_id == conversation_id) {
+        match self
+            .resumes
+            .iter_mut()
+            .find(|r| r.conversation_id == conversation_id)
+        {
             Some(r) => {
                 r.live = r.live.max(seq);
                 true
@@ -492,7 +519,8 @@ impl<'a> Session<'a> {
 
     /// Buffers one frame (written out once the write buffer fills, or at the next flush).
     async fn feed(&mut self, frame: &ServerFrame) -> Result<(), Stop> {
-        self.write(Message::Text(Utf8Bytes::from(frame.encode()))).await
+        self.write(Message::Text(Utf8Bytes::from(frame.encode())))
+            .await
     }
 
     async fn write(&mut self, message: Message) -> Result<(), Stop> {
@@ -567,11 +595,21 @@ async fn close(socket: &mut WebSocket, stop: Stop) {
     let _ = tokio::time::timeout(CLOSE_TIMEOUT, handshake).await;
 }
 
-fn fetch_page<'a>(state: &'a AppState, actor: Actor, conversation_id: ConversationId, from: i64) -> Task<'a> {
+fn fetch_page<'a>(
+    state: &'a AppState,
+    actor: Actor,
+    conversation_id: ConversationId,
+    from: i64,
+) -> Task<'a> {
     Box::pin(async move {
         let result = state
             .app
-            .list_messages(&actor, conversation_id, LogPosition::After(from), RESUME_PAGE)
+            .list_messages(
+                &actor,
+                conversation_id,
+                LogPosition::After(from),
+                RESUME_PAGE,
+            )
             .await;
         Done::Page {
             conversation_id,

@@ -331,7 +331,11 @@ impl Hub {
     }
 }
 
-fn remove_conn<K: std::hash::Hash + Eq>(map: &DashMap<K, Vec<Arc<Conn>>>, key: K, conn: &Arc<Conn>) {
+fn remove_conn<K: std::hash::Hash + Eq>(
+    map: &DashMap<K, Vec<Arc<Conn>>>,
+    key: K,
+    conn: &Arc<Conn>,
+) {
     if let dashmap::Entry::Occupied(mut entry) = map.entry(key) {
         let conns = entry.get_mut();
         if let Some(i) = conns.iter().position(|c| Arc::ptr_eq(c, conn)) {

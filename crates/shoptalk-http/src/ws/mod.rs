@@ -18,8 +18,8 @@ use crate::extract::{authenticate, bearer_token, identity_token};
 use crate::state::AppState;
 use axum::Extension;
 use axum::extract::rejection::QueryRejection;
-use axum::extract::ws::rejection::WebSocketUpgradeRejection;
 use axum::extract::ws::WebSocketUpgrade;
+use axum::extract::ws::rejection::WebSocketUpgradeRejection;
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, header};
 use axum::response::{IntoResponse, Response};
@@ -77,7 +77,10 @@ pub async fn upgrade(
                 }
             };
             let token = params.token.as_deref().or_else(|| bearer_token(&headers));
-            let identity = params.identity.as_deref().or_else(|| identity_token(&headers));
+            let identity = params
+                .identity
+                .as_deref()
+                .or_else(|| identity_token(&headers));
             match authenticate(&state, token, identity).await {
                 Ok(actor) => actor,
                 Err(e) => return e.into_response(),

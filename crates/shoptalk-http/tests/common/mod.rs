@@ -63,7 +63,11 @@ impl Res {
         assert_eq!(self.status, status, "body: {}", self.text());
         let body = self.json();
         assert_eq!(body["error"]["code"], code, "body: {body}");
-        assert!(body["error"]["message"].as_str().is_some_and(|m| !m.is_empty()));
+        assert!(
+            body["error"]["message"]
+                .as_str()
+                .is_some_and(|m| !m.is_empty())
+        );
         body["error"].clone()
     }
 }
@@ -90,12 +94,16 @@ impl TestApp {
 
     pub async fn with_config(config: HttpConfig) -> Self {
         let dir = tempfile::tempdir().unwrap();
-        let store: Arc<dyn Store> =
-            Arc::new(SqliteStore::open(&dir.path().join("shoptalk.db")).await.unwrap());
+        let store: Arc<dyn Store> = Arc::new(
+            SqliteStore::open(&dir.path().join("shoptalk.db"))
+                .await
+                .unwrap(),
+        );
         let hub = Arc::new(Hub::new(&config));
         let fanout: Arc<dyn Fanout> = hub.clone();
         let (committer, _task) = GroupCommitter::spawn(store.clone(), fanout.clone());
-        let blobs: Arc<dyn BlobStore> = Arc::new(Blobs(DiskBlobStore::new(dir.path().join("media"))));
+        let blobs: Arc<dyn BlobStore> =
+            Arc::new(Blobs(DiskBlobStore::new(dir.path().join("media"))));
         let app = App {
             store,
             blobs,
@@ -137,7 +145,13 @@ impl TestApp {
     }
 
     /// A JSON request (`body` serialised) with an optional bearer token.
-    pub async fn call(&self, method: Method, path: &str, token: Option<&str>, body: Option<Value>) -> Res {
+    pub async fn call(
+        &self,
+        method: Method,
+        path: &str,
+        token: Option<&str>,
+        body: Option<Value>,
+    ) -> Res {
         self.send(request(method, path, token, body)).await
     }
 
@@ -162,10 +176,16 @@ impl TestApp {
         let key = |scope| {
             let app = self.app.clone();
             async move {
-                app.create_api_key(&admin, &NewApiKey { name: format!("{scope:?} key"), scope })
-                    .await
-                    .unwrap()
-                    .secret
+                app.create_api_key(
+                    &admin,
+                    &NewApiKey {
+                        name: format!("{scope:?} key"),
+                        scope,
+                    },
+                )
+                .await
+                .unwrap()
+                .secret
             }
         };
         let read_key = key(Scope::Read).await;
@@ -265,7 +285,12 @@ pub struct Counts {
     pub webhooks: usize,
 }
 
-pub fn request(method: Method, path: &str, token: Option<&str>, body: Option<Value>) -> Request<Body> {
+pub fn request(
+    method: Method,
+    path: &str,
+    token: Option<&str>,
+    body: Option<Value>,
+) -> Request<Body> {
     let mut builder = Request::builder().method(method).uri(path);
     if let Some(token) = token {
         builder = builder.header(header::AUTHORIZATION, format!("Bearer {token}"));
@@ -295,16 +320,33 @@ pub async fn send_to(router: &Router, req: Request<Body>) -> Res {
 }
 
 /// A contact and a conversation with it, created through the API; returns their ids.
-pub async fn contact_and_conversation(t: &TestApp, token: &str, external_id: &str) -> (String, String) {
+pub async fn contact_and_conversation(
+    t: &TestApp,
+    token: &str,
+    external_id: &str,
+) -> (String, String) {
     let contact = t
-        .post("/api/v1/contacts", token, json!({ "external_id": external_id, "name": "Ann" }))
+        .post(
+            "/api/v1/contacts",
+            token,
+            json!({ "external_id": external_id, "name": "Ann" }),
+        )
         .await;
     assert!(contact.status.is_success(), "{}", contact.text());
     let contact_id = contact.json()["id"].as_str().unwrap().to_string();
     let conversation = t
-        .post("/api/v1/conversations", token, json!({ "contact_id": contact_id }))
+        .post(
+            "/api/v1/conversations",
+            token,
+            json!({ "contact_id": contact_id }),
+        )
         .await;
-    assert_eq!(conversation.status, StatusCode::CREATED, "{}", conversation.text());
+    assert_eq!(
+        conversation.status,
+        StatusCode::CREATED,
+        "{}",
+        conversation.text()
+    );
     let conversation_id = conversation.json()["id"].as_str().unwrap().to_string();
     (contact_id, conversation_id)
 }

@@ -193,13 +193,12 @@ pub(super) async fn list(
         sql.push(")");
     }
     if let Some(after) = q.after {
-        sql.push(" AND (c.last_activity_at < ")
+        // A row-value comparison: SQLite turns it into one index range.
+        sql.push(" AND (c.last_activity_at, c.id) < (")
             .push_bind(after.key)
-            .push(" OR (c.last_activity_at = ")
-            .push_bind(after.key)
-            .push(" AND c.id < ")
+            .push(", ")
             .push_bind(after.id.to_string())
-            .push("))");
+            .push(")");
     }
     sql.push(" ORDER BY c.last_activity_at DESC, c.id DESC LIMIT ")
         .push_bind(i64::from(limit) + 1);

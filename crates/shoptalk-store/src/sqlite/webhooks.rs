@@ -116,13 +116,12 @@ pub(super) async fn list_deliveries(
         .push(" AND webhook_id = ")
         .push_bind(webhook.to_string());
     if let Some(after) = after {
-        sql.push(" AND (created_at < ")
+        // A row-value comparison: SQLite turns it into one index range.
+        sql.push(" AND (created_at, id) < (")
             .push_bind(after.key)
-            .push(" OR (created_at = ")
-            .push_bind(after.key)
-            .push(" AND id < ")
+            .push(", ")
             .push_bind(after.id.to_string())
-            .push("))");
+            .push(")");
     }
     sql.push(" ORDER BY created_at DESC, id DESC LIMIT ")
         .push_bind(i64::from(limit) + 1);

@@ -1,0 +1,157 @@
+//! Throughput of the SQLite group commit: `commit_batch` with batches of messages spread over
+//! many conversations, on a fresh database file, durable commits (`synchronous=FULL`).
+//!
+//! ```text
+//! cargo run --release -p shoptalk-store --example commit_batch -- \
+//!     [batch size=1000] [batches=200] [conversations=1000] [webhook=false] [dir=$TMPDIR]
+//! ```
+//!
+//! Every message carries a `client_msg_id` (as WebSocket sends do), senders alternate between
+//! the contact and an agent, and each batch also carries one read receipt per 20 messages.
+//! With `webhook=true` the workspace has a webhook subscribed to `message.created`, so every
+//! message also queues a delivery and a job.
+
+use jiff::Timestamp;
+use shoptalk_core::store::*;
+use shoptalk_store::SqliteStore;
+use shoptalk_types::Content;
+use shoptalk_types::ids::*;
+use shoptalk_types::model::*;
+use std::time::{Duration, Instant};
+
+#[tokio::main(flavor = "multi_thread", worker_threads = 2)]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let arg = |i: usize, default: &str| args.get(i).cloned().unwrap_or_else(|| default.into());
+    let batch_size: usize = arg(0, "1000").parse()?;
+    let batches: usize = arg(1, "200").parse()?;
+    let conversations: usize = arg(2, "1000").parse()?;
+    let webhook: bool = arg(3, "false").parse()?;
+    let dir = tempfile::TempDir::new_in(arg(4, &std::env::temp_dir().to_string_lossy()))?;
+    let path = dir.path().join("bench.db");
+    let store = SqliteStore::open(&path).await?;
+
+    let ws = WorkspaceId::new();
+    let agent = AgentId::new();
+    let t = Timestamp::now();
+    store
+        .create_workspace(
+            &WorkspaceRecord {
+                workspace: Workspace {
+                    id: ws,
+                    name: "Bench".into(),
+                    widget_key: "stw_bench".into(),
+                    identity_required: false,
+                    allowed_origins: vec![],
+                    created_at: t,
+                },
+                identity_secret: "s".into(),
+            },
+            &AgentRecord {
+                agent: Agent {
+                    id: agent,
+                    workspace_id: ws,
+                    email: "a@bench.test".into(),
+                    name: "A".into(),
+                    role: Role::Owner,
+                    active: true,
+                    created_at: t,
+                },
+                password_hash: "x".into(),
+            },
+            &ApiKeyRecord {
+                key: ApiKey {
+                    id: ApiKeyId::new(),
+                    name: "k".into(),
+                    prefix: "stk_".into(),
+                    scope: Scope::Admin,
+                    created_at: t,
+                    revoked_at: None,
+                },
+                workspace_id: ws,
+                key_hash: "h".into(),
+            },
+        )
+        .await?;
+    if webhook {
+        store
+            .insert_webhook(&WebhookRecord {
+                webhook: Webhook {
+                    id: WebhookId::new(),
+                    url: "https://example.test/hook".into(),
+                    events: vec!["message.created".into()],
+                    active: true,
+                    created_at: t,
+                },
+                workspace_id: ws,
+                secret: "whsec_x".into(),
+            })
+            .await?;
+    }
+    let mut convs = Vec::with_capacity(conversations);
+    for _ in 0..conversations {
+        let contact = store.insert_anonymous_contact(ws).await?;
+        let conv = store
+            .create_conversation(ws, contact.id, Channel::Web)
+            .await?
+            .ok_or("contact vanished")?;
+        convs.push(conv);
+    }
+
+    let mut latencies = Vec::with_capacity(batches);
+    let mut committed = 0usize;
+    let started = Instant::now();
+    for b in 0..batches {
+        let mut batch = WriteBatch::default();
+        for i in 0..batch_size {
+            let n = b * batch_size + i;
+            let conv = &convs[n % convs.len()];
+            let sender = if n % 2 == 0 {
+                Sender { kind: SenderKind::Contact, id: Some(conv.contact_id.0) }
+            } else {
+                Sender { kind: SenderKind::Agent, id: Some(agent.0) }
+            };
+            batch.messages.push(NewMessage {
+                id: MessageId::new(),
+                workspace_id: ws,
+                conversation_id: conv.id,
+                only_if_contact: (n % 2 == 0).then_some(conv.contact_id),
+                sender,
+                content: Content::text(format!("message {n}: is the blue jacket in stock in M?")),
+                private: false,
+                client_msg_id: Some(format!("c{n}")),
+                created_at: Timestamp::now(),
+            });
+            if i % 20 == 0 {
+                batch.receipts.push(ReceiptUpdate {
+                    workspace_id: ws,
+                    conversation_id: conv.id,
+                    only_if_contact: None,
+                    side: Side::Agent,
+                    kind: ReceiptKind::Read,
+                    seq: i64::MAX,
+                });
+            }
+        }
+        let t0 = Instant::now();
+        let outcome = store.commit_batch(&batch).await?;
+        latencies.push(t0.elapsed());
+        committed += outcome.messages.iter().filter(|r| r.is_ok()).count();
+    }
+    let elapsed = started.elapsed();
+    latencies.sort();
+    let pct = |p: f64| latencies[((latencies.len() - 1) as f64 * p) as usize];
+    let ms = |d: Duration| d.as_secs_f64() * 1e3;
+    println!(
+        "commit_batch: {committed} messages in {batches} batches of {batch_size} over {conversations} conversations (webhook: {webhook})"
+    );
+    println!(
+        "  {:.0} messages/s; per batch p50 {:.1} ms, p99 {:.1} ms, max {:.1} ms",
+        committed as f64 / elapsed.as_secs_f64(),
+        ms(pct(0.5)),
+        ms(pct(0.99)),
+        ms(pct(1.0)),
+    );
+    store.close().await;
+    Ok(())
+}
