@@ -78,6 +78,8 @@ fn options(path: &Path) -> SqliteConnectOptions {
         .pragma("temp_store", "memory")
         // 64 MiB of page cache per connection (negative = KiB).
         .pragma("cache_size", "-65536")
+        .pragma("wal_autocheckpoint", std::env::var("CKPT").unwrap_or("1000".into()))
+        .synchronous(if std::env::var_os("NORMAL").is_some() { SqliteSynchronous::Normal } else { SqliteSynchronous::Full })
 }
 
 /// The writer pool: one connection that lives as long as the store.
