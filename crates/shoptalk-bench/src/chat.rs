@@ -223,8 +223,8 @@ async fn customer(
                 };
                 let text = serde_json::to_string(&frame).expect("frames serialise");
                 let at = Instant::now();
-                // Paced sends belong to the window they were due in, even if they left late.
-                let due = if paced { next_send.unwrap_or(at) } else { at };
+                // A send belongs to the window it was due in, even if it left late.
+                let due = next_send.unwrap_or(at);
                 let sent = Sent { at, measured: timing.measured(due) };
                 if paced && sent.measured {
                     shared.send_lag_us.record(idx, at.saturating_duration_since(due));

@@ -3,6 +3,7 @@
 //! A file is written under a temporary name, fsynced, renamed into place and the directory
 //! fsynced, so a reader never sees a partial file and a stored file survives a power cut.
 
+use shoptalk_core::service::BlobStore;
 use std::io;
 use std::path::{Path, PathBuf};
 
@@ -36,9 +37,12 @@ impl DiskBlobStore {
     pub fn dir(&self) -> &Path {
         &self.dir
     }
+}
 
+#[async_trait::async_trait]
+impl BlobStore for DiskBlobStore {
     /// Stores `bytes` as `name`, durably, replacing any file of that name.
-    pub async fn put(&self, name: &str, bytes: &[u8]) -> io::Result<()> {
+    async fn put(&self, name: &str, bytes: &[u8]) -> io::Result<()> {
         check_name(name)?;
         let dir = self.dir.clone();
         let name = name.to_owned();
@@ -48,7 +52,7 @@ impl DiskBlobStore {
             .map_err(io::Error::other)?
     }
 
-    pub async fn read(&self, name: &str) -> io::Result<Vec<u8>> {
+    async fn read(&self, name: &str) -> io::Result<Vec<u8>> {
         check_name(name)?;
         tokio::fs::read(self.dir.join(name)).await
     }

@@ -71,7 +71,7 @@ fn egress_policy(config: &Config) -> EgressPolicy {
 
 fn url_guard(policy: EgressPolicy) -> UrlGuard {
     Arc::new(move |url: &str| {
-        egress::check_url(url, &policy)
+        egress::check_url(url, policy)
             .map(|u| u.to_string())
             .map_err(|e| e.to_string())
     })
@@ -115,7 +115,7 @@ pub async fn start(config: &Config, listener: TcpListener) -> anyhow::Result<Run
     let (stop, stopped) = watch::channel(false);
 
     let runner = JobRunner::new(store.clone()).with_handler(
-        WebhookDeliverer::KIND,
+        shoptalk_jobs::webhook::JOB_KIND,
         Arc::new(WebhookDeliverer::new(store.clone(), egress_policy(config))),
     );
     let jobs_task = tokio::spawn(runner.run(wait_for(stopped.clone())));
@@ -157,8 +157,10 @@ async fn wait_for(mut stopped: watch::Receiver<bool>) {
     let _ = stopped.wait_for(|s| *s).await;
 }
 
-async fn sweep_snoozed(app: App, mut stopped: watch::Receiver<bool>) {
+async fn sweep_snoozed(app: App, stopped: watch::Receiver<bool>) {
     let mut tick = tokio::time::interval(SNOOZE_SWEEP_EVERY);
+    let stop = wait_for(stopped);
+    tokio::pin!(stop);
     loop {
         tokio::select! {
             _ = tick.tick() => {
@@ -166,7 +168,7 @@ async fn sweep_snoozed(app: App, mut stopped: watch::Receiver<bool>) {
                     tracing::warn!(error = %e, "snooze sweep failed");
                 }
             }
-            _ = stopped.wait_for(|s| *s) => return,
+            _ = &mut stop => return,
         }
     }
 }

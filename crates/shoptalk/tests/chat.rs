@@ -121,6 +121,25 @@ async fn health_readiness_metrics_and_docs_are_served() {
     assert_eq!(metrics.status(), 200);
     let text = metrics.text().await.unwrap();
     assert!(text.contains("shoptalk_http_requests_total"), "{text}");
-    let docs = app.http.get(format!("{}/api/docs/", app.base_url)).send().await.unwrap();
+    let docs = app.http.get(format!("{}/api/docs", app.base_url)).send().await.unwrap();
     assert_eq!(docs.status(), 200);
+}
+
+#[tokio::test]
+async fn the_widget_may_call_the_api_from_the_shops_origin() {
+    let app = TestApp::spawn().await;
+    let preflight = app
+        .http
+        .request(reqwest::Method::OPTIONS, format!("{}/api/v1/widget/sessions", app.base_url))
+        .header("origin", "https://shop.example")
+        .header("access-control-request-method", "POST")
+        .header("access-control-request-headers", "content-type,authorization")
+        .send()
+        .await
+        .unwrap();
+    assert!(preflight.status().is_success());
+    let allowed = preflight.headers()["access-control-allow-origin"].to_str().unwrap();
+    assert_eq!(allowed, "*");
+    let methods = preflight.headers()["access-control-allow-methods"].to_str().unwrap();
+    assert!(methods.contains("POST"), "{methods}");
 }

@@ -103,7 +103,7 @@ impl TestApp {
         let fanout: Arc<dyn Fanout> = hub.clone();
         let (committer, _task) = GroupCommitter::spawn(store.clone(), fanout.clone());
         let blobs: Arc<dyn BlobStore> =
-            Arc::new(Blobs(DiskBlobStore::new(dir.path().join("media"))));
+            Arc::new(DiskBlobStore::new(dir.path().join("media")));
         let app = App {
             store,
             blobs,
@@ -258,20 +258,6 @@ impl TestApp {
         counts.api_keys = self.app.list_api_keys(&admin).await.unwrap().len();
         counts.webhooks = self.app.list_webhooks(&admin).await.unwrap().len();
         counts
-    }
-}
-
-/// Disk blobs in the temp dir, behind the core's trait.
-struct Blobs(DiskBlobStore);
-
-#[async_trait::async_trait]
-impl BlobStore for Blobs {
-    async fn put(&self, name: &str, bytes: &[u8]) -> std::io::Result<()> {
-        self.0.put(name, bytes).await
-    }
-
-    async fn read(&self, name: &str) -> std::io::Result<Vec<u8>> {
-        self.0.read(name).await
     }
 }
 

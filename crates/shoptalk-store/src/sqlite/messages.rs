@@ -20,7 +20,6 @@ use crate::batch::{ConversationChange, ConversationState, NewRow, conversation_i
 use crate::common::*;
 use crate::events::{MESSAGE_CREATED, event};
 use jiff::Timestamp;
-use serde_json::json;
 use shoptalk_core::store::*;
 use shoptalk_types::ids::*;
 use shoptalk_types::model::{Message, Sender};
@@ -48,56 +47,50 @@ pub(super) async fn commit_batch(db: &Db, batch: &WriteBatch) -> R<BatchOutcome>
     if batch.messages.is_empty() && batch.receipts.is_empty() {
         return Ok(BatchOutcome::default());
     }
-    let t = std::time::Instant::now();
     let mut tx = db.write().await?;
-    let t1 = t.elapsed();
     let convs = load_states(&mut tx, &conversation_ids(batch)).await?;
-    let t2 = t.elapsed();
     let existing = load_existing(&mut tx, &idempotency_keys(batch, &convs)).await?;
-    let t3 = t.elapsed();
     let plan = plan(batch, &convs, &existing);
-    let t4 = t.elapsed();
     insert_messages(&mut tx, &plan.inserts).await?;
-    let t5 = t.elapsed();
     index_text(&mut tx, &plan.inserts).await?;
-    let t6 = t.elapsed();
     update_conversations(&mut tx, &plan.changes).await?;
-    let t7 = t.elapsed();
     emit_created(&mut tx, &plan.inserts).await?;
-    let t8 = t.elapsed();
     commit(tx).await?;
-    let t9 = t.elapsed();
-    if std::env::var_os("PROFILE").is_some() { eprintln!("begin {t1:?} states {t2:?} existing {t3:?} plan {t4:?} insert {t5:?} fts {t6:?} update {t7:?} emit {t8:?} commit {t9:?}"); }
     Ok(plan.outcome)
 }
 
+/// The state of the batch's conversations, aggregated by SQLite into one JSON value: one row
+/// to transfer instead of one per conversation.
 async fn load_states(
     conn: &mut SqliteConnection,
     ids: &[ConversationId],
 ) -> R<HashMap<ConversationId, ConversationState>> {
-    let rows = sqlx::query(
-        "SELECT id, workspace_id, contact_id, last_seq, contact_delivered_seq,
-             contact_read_seq, agent_read_seq
+    let json: String = sqlx::query_scalar(
+        "SELECT json_group_array(json_array(id, workspace_id, contact_id, last_seq,
+             contact_delivered_seq, contact_read_seq, agent_read_seq))
          FROM conversations WHERE id IN (SELECT value FROM json_each(?1))",
     )
     .bind(to_json(ids)?)
-    .fetch_all(conn)
+    .fetch_one(conn)
     .await
     .map_err(db_err)?;
-    rows.iter()
-        .map(|row| {
-            let s = ConversationState {
-                id: row.id("id")?,
-                workspace_id: row.id("workspace_id")?,
-                contact_id: row.id("contact_id")?,
-                last_seq: row.int("last_seq")?,
-                contact_delivered_seq: row.int("contact_delivered_seq")?,
-                contact_read_seq: row.int("contact_read_seq")?,
-                agent_read_seq: row.int("agent_read_seq")?,
+    type Row = (ConversationId, WorkspaceId, ContactId, i64, i64, i64, i64);
+    let rows: Vec<Row> = parse_json(&json, "conversation states")?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, workspace_id, contact_id, last_seq, cd, cr, ar)| {
+            let state = ConversationState {
+                id,
+                workspace_id,
+                contact_id,
+                last_seq,
+                contact_delivered_seq: cd,
+                contact_read_seq: cr,
+                agent_read_seq: ar,
             };
-            Ok((s.id, s))
+            (id, state)
         })
-        .collect()
+        .collect())
 }
 
 async fn load_existing(
@@ -138,7 +131,7 @@ async fn insert_messages(conn: &mut SqliteConnection, rows: &[NewRow]) -> R<()> 
     }
     let mut params = Vec::with_capacity(rows.len());
     for NewRow { message: m, .. } in rows {
-        params.push(json!([
+        params.push((
             m.id,
             m.conversation_id,
             m.seq,
@@ -147,9 +140,9 @@ async fn insert_messages(conn: &mut SqliteConnection, rows: &[NewRow]) -> R<()> 
             // Content is stored as its exact JSON text, passed as a string.
             to_json(&m.content)?,
             m.private,
-            m.client_msg_id,
+            m.client_msg_id.as_deref(),
             ms(m.created_at),
-        ]));
+        ));
     }
     sqlx::query(
         "INSERT INTO messages (id, conversation_id, seq, sender_type, sender_id, content,
@@ -168,7 +161,7 @@ async fn insert_messages(conn: &mut SqliteConnection, rows: &[NewRow]) -> R<()> 
 async fn index_text(conn: &mut SqliteConnection, rows: &[NewRow]) -> R<()> {
     let params: Vec<_> = rows
         .iter()
-        .filter_map(|r| Some(json!([r.message.id, r.search_text.as_deref()?])))
+        .filter_map(|r| Some((r.message.id, r.search_text.as_deref()?)))
         .collect();
     if params.is_empty() {
         return Ok(());
@@ -200,7 +193,7 @@ async fn update_conversations(conn: &mut SqliteConnection, changes: &[Conversati
                 Some((preview, at)) => (Some(preview.as_str()), Some(ms(*at))),
                 None => (None, None),
             };
-            json!([
+            (
                 c.id,
                 c.last_seq,
                 preview,
@@ -212,7 +205,7 @@ async fn update_conversations(conn: &mut SqliteConnection, changes: &[Conversati
                 c.agent_read_seq,
                 c.recount_unread_by_agent,
                 c.recount_unread_by_contact,
-            ])
+            )
         })
         .collect();
     sqlx::query(

@@ -10,6 +10,7 @@
 //! Durability: with `synchronous=FULL` every commit fsyncs the WAL, so an acknowledged write
 //! survives a power cut, not only a crash of the process.
 
+mod checkpoint;
 mod contacts;
 mod conversations;
 mod credentials;
@@ -35,6 +36,7 @@ use sqlx::sqlite::{
 };
 use sqlx::{Sqlite, Transaction};
 use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Reader connections. Reads are short indexed lookups; a few connections keep every core busy.
@@ -78,12 +80,14 @@ fn options(path: &Path) -> SqliteConnectOptions {
         .pragma("temp_store", "memory")
         // 64 MiB of page cache per connection (negative = KiB).
         .pragma("cache_size", "-65536")
-        .pragma("wal_autocheckpoint", std::env::var("CKPT").unwrap_or("1000".into()))
-        .synchronous(if std::env::var_os("NORMAL").is_some() { SqliteSynchronous::Normal } else { SqliteSynchronous::Full })
 }
 
-/// The writer pool: one connection that lives as long as the store.
+/// The writer pool: one connection that lives as long as the store. It leaves routine WAL
+/// checkpoints to [`checkpoint`], and keeps the WAL file from staying large after a burst.
 async fn writer(path: &Path) -> Result<SqlitePool, StoreError> {
+    let options = options(path)
+        .pragma("wal_autocheckpoint", checkpoint::WRITER_AUTOCHECKPOINT_PAGES)
+        .pragma("journal_size_limit", (64 * 1024 * 1024).to_string());
     SqlitePoolOptions::new()
         .max_connections(1)
         .min_connections(1)
@@ -93,15 +97,16 @@ async fn writer(path: &Path) -> Result<SqlitePool, StoreError> {
         // queue of them can take longer than the default 30 s only if something is wrong.
         .acquire_timeout(Duration::from_secs(60))
         .test_before_acquire(false)
-        .connect_with(options(path))
+        .connect_with(options)
         .await
         .map_err(db_err)
 }
 
-/// The SQLite store. Create it with [`SqliteStore::open`].
+/// The SQLite store. Create it with [`SqliteStore::open`]; clones share the connections.
 #[derive(Clone)]
 pub struct SqliteStore {
     db: Db,
+    _checkpointer: Arc<checkpoint::Checkpointer>,
 }
 
 impl SqliteStore {
@@ -116,8 +121,10 @@ impl SqliteStore {
             .connect_with(options(path))
             .await
             .map_err(db_err)?;
+        let checkpointer = checkpoint::spawn(&options(path)).await?;
         Ok(Self {
             db: Db { reader, writer },
+            _checkpointer: Arc::new(checkpointer),
         })
     }
 
