@@ -86,7 +86,7 @@ pub(super) async fn queue_deliveries(
              payload, status, attempts, created_at, updated_at)
          SELECT value->>0, value->>1, value->>2, value->>3, value->>4, value->>5,
              'pending', 0, ?2, ?2
-         FROM json_each(?1)",
+         FROM jsonb_each(?1)",
     )
     .bind(to_json(&deliveries)?)
     .bind(now)
@@ -100,7 +100,7 @@ pub(super) async fn queue_deliveries(
              created_at, updated_at)
          SELECT value->>0, ?2, json_object('delivery_id', value->>1), 'queued', ?3, 0, ?4,
              ?3, ?3
-         FROM json_each(?1)",
+         FROM jsonb_each(?1)",
     )
     .bind(to_json(&jobs)?)
     .bind(WEBHOOK_DELIVER_JOB)

@@ -105,7 +105,7 @@ async fn load_existing(
     let rows = sqlx::query(
         "SELECT m.id, m.conversation_id, m.seq, m.sender_type, m.sender_id, m.content,
              m.private, m.client_msg_id, m.created_at
-         FROM json_each(?1) AS k
+         FROM jsonb_each(?1) AS k
          CROSS JOIN messages AS m
              ON m.conversation_id = k.value->>0 AND m.client_msg_id = k.value->>1",
     )
@@ -149,7 +149,7 @@ async fn insert_messages(conn: &mut SqliteConnection, rows: &[NewRow]) -> R<()> 
              private, client_msg_id, created_at)
          SELECT value->>0, value->>1, value->>2, value->>3, value->>4, value->>5,
              value->>6, value->>7, value->>8
-         FROM json_each(?1)",
+         FROM jsonb_each(?1)",
     )
     .bind(to_json(&params)?)
     .execute(conn)
@@ -169,7 +169,7 @@ async fn index_text(conn: &mut SqliteConnection, rows: &[NewRow]) -> R<()> {
     sqlx::query(
         "INSERT INTO messages_fts (rowid, body)
          SELECT m.pk, t.value->>1
-         FROM json_each(?1) AS t CROSS JOIN messages AS m ON m.id = t.value->>0",
+         FROM jsonb_each(?1) AS t CROSS JOIN messages AS m ON m.id = t.value->>0",
     )
     .bind(to_json(&params)?)
     .execute(conn)
@@ -231,7 +231,7 @@ async fn update_conversations(conn: &mut SqliteConnection, changes: &[Conversati
                    value->>3 AS at, value->>4 AS add_agent, value->>5 AS add_contact,
                    value->>6 AS cd, value->>7 AS cr, value->>8 AS ar,
                    value->>9 AS recount_agent, value->>10 AS recount_contact
-               FROM json_each(?1)) AS u
+               FROM jsonb_each(?1)) AS u
          WHERE conversations.id = u.id",
     )
     .bind(to_json(&params)?)
