@@ -47,15 +47,26 @@ pub(super) async fn commit_batch(db: &Db, batch: &WriteBatch) -> R<BatchOutcome>
     if batch.messages.is_empty() && batch.receipts.is_empty() {
         return Ok(BatchOutcome::default());
     }
+    let t = std::time::Instant::now();
     let mut tx = db.write().await?;
+    let t1 = t.elapsed();
     let convs = load_states(&mut tx, &conversation_ids(batch)).await?;
+    let t2 = t.elapsed();
     let existing = load_existing(&mut tx, &idempotency_keys(batch, &convs)).await?;
+    let t3 = t.elapsed();
     let plan = plan(batch, &convs, &existing);
+    let t4 = t.elapsed();
     insert_messages(&mut tx, &plan.inserts).await?;
+    let t5 = t.elapsed();
     index_text(&mut tx, &plan.inserts).await?;
+    let t6 = t.elapsed();
     update_conversations(&mut tx, &plan.changes).await?;
+    let t7 = t.elapsed();
     emit_created(&mut tx, &plan.inserts).await?;
+    let t8 = t.elapsed();
     commit(tx).await?;
+    let t9 = t.elapsed();
+    if std::env::var_os("PROFILE").is_some() { let d = |a: std::time::Duration, b: std::time::Duration| (b - a).as_secs_f64() * 1e3; eprintln!("{:.1} {:.1} {:.1} {:.1} {:.1} {:.1} {:.1} {:.1} {:.1}", d(Default::default(), t1), d(t1,t2), d(t2,t3), d(t3,t4), d(t4,t5), d(t5,t6), d(t6,t7), d(t7,t8), d(t8,t9)); }
     Ok(plan.outcome)
 }
 
