@@ -377,7 +377,10 @@ mod tests {
         let c = &p.changes[0];
         assert_eq!(c.last_seq, 13);
         assert_eq!((c.unread_by_agent_added, c.unread_by_contact_added), (1, 1));
-        assert!(p.inserts[1].search_text.is_none(), "private notes are not indexed");
+        assert!(
+            p.inserts[1].search_text.is_none(),
+            "private notes are not indexed"
+        );
     }
 
     #[test]

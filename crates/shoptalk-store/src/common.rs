@@ -6,8 +6,8 @@ use serde_json::{Map, Value};
 use shoptalk_core::cursor::Cursor;
 use shoptalk_core::error::StoreError;
 use shoptalk_types::model::{
-    Contact, Conversation, ConversationPatch, ConversationStatus, DeliveryStatus, NewContact,
-    Page, Role, Scope, SenderKind,
+    Contact, Conversation, ConversationPatch, ConversationStatus, DeliveryStatus, NewContact, Page,
+    Role, Scope, SenderKind,
 };
 
 /// A row the database returned that the domain cannot represent (bad id, unknown enum value,
@@ -43,7 +43,11 @@ pub fn from_ms(ms: i64) -> Result<Timestamp, StoreError> {
 /// Page size rule of every list: 0 means the default (50), anything else is clamped to
 /// `1..=max`.
 pub fn clamp_limit(limit: u32, max: u32) -> u32 {
-    if limit == 0 { 50.min(max) } else { limit.min(max) }
+    if limit == 0 {
+        50.min(max)
+    } else {
+        limit.min(max)
+    }
 }
 
 /// Largest page of conversations, contacts or deliveries.
@@ -242,7 +246,9 @@ mod tests {
         let full = page(vec![5, 4, 3], 2, cursor);
         assert_eq!(full.items, [5, 4]);
         assert_eq!(
-            Cursor::decode(full.next_cursor.as_deref().unwrap()).unwrap().key,
+            Cursor::decode(full.next_cursor.as_deref().unwrap())
+                .unwrap()
+                .key,
             4
         );
         let last = page(vec![5, 4], 2, cursor);

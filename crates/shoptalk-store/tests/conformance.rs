@@ -253,7 +253,10 @@ fn receipt(conv: &Conversation, side: Side, kind: ReceiptKind, seq: i64) -> Rece
     }
 }
 
-async fn commit(store: &dyn Store, messages: Vec<NewMessage>) -> Vec<Result<Appended, AppendRejected>> {
+async fn commit(
+    store: &dyn Store,
+    messages: Vec<NewMessage>,
+) -> Vec<Result<Appended, AppendRejected>> {
     store
         .commit_batch(&WriteBatch {
             messages,
@@ -301,7 +304,11 @@ fn query() -> ConversationQuery {
     }
 }
 
-async fn list_ids(store: &dyn Store, ws: WorkspaceId, q: ConversationQuery) -> HashSet<ConversationId> {
+async fn list_ids(
+    store: &dyn Store,
+    ws: WorkspaceId,
+    q: ConversationQuery,
+) -> HashSet<ConversationId> {
     let page = store.list_conversations(ws, &q).await.unwrap();
     page.items.iter().map(|c| c.id).collect()
 }
@@ -348,14 +355,24 @@ async fn workspace_create_and_lookup(store: Arc<dyn Store>) {
         .unwrap()
         .expect("found by widget key");
     assert_eq!(by_key.workspace, rec.workspace);
-    assert!(store.workspace_by_widget_key("stw_nope").await.unwrap().is_none());
+    assert!(
+        store
+            .workspace_by_widget_key("stw_nope")
+            .await
+            .unwrap()
+            .is_none()
+    );
     assert!(store.workspace(WorkspaceId::new()).await.unwrap().is_none());
 
     // The owner and the first API key were created with it.
     let agents = store.list_agents(ws.id).await.unwrap();
     assert_eq!(agents.len(), 1);
     assert_eq!((agents[0].id, agents[0].role), (ws.owner, Role::Owner));
-    let key = store.live_api_key(&ws.key_hash).await.unwrap().expect("live key");
+    let key = store
+        .live_api_key(&ws.key_hash)
+        .await
+        .unwrap()
+        .expect("live key");
     assert_eq!((key.workspace_id, key.key.id), (ws.id, ws.key_id));
 
     let patched = store
@@ -373,19 +390,30 @@ async fn workspace_create_and_lookup(store: Arc<dyn Store>) {
     assert_eq!(patched.workspace.name, "Renamed");
     assert!(patched.workspace.identity_required);
     assert_eq!(patched.workspace.allowed_origins, ["https://shop.test"]);
-    assert_eq!(store.workspace(ws.id).await.unwrap().unwrap().workspace, patched.workspace);
+    assert_eq!(
+        store.workspace(ws.id).await.unwrap().unwrap().workspace,
+        patched.workspace
+    );
     // A partial patch leaves the other fields alone.
     let renamed = store
-        .update_workspace(ws.id, &WorkspacePatch { name: Some("Again".into()), ..Default::default() })
+        .update_workspace(
+            ws.id,
+            &WorkspacePatch {
+                name: Some("Again".into()),
+                ..Default::default()
+            },
+        )
         .await
         .unwrap()
         .unwrap();
     assert!(renamed.workspace.identity_required);
-    assert!(store
-        .update_workspace(WorkspaceId::new(), &WorkspacePatch::default())
-        .await
-        .unwrap()
-        .is_none());
+    assert!(
+        store
+            .update_workspace(WorkspaceId::new(), &WorkspacePatch::default())
+            .await
+            .unwrap()
+            .is_none()
+    );
 }
 
 /// Every getter, list and update with another workspace's id finds nothing and changes
@@ -397,7 +425,11 @@ async fn tenant_isolation(store: Arc<dyn Store>) {
     let a_contact = contact(store, a.id, "Alice").await;
     let a_hook = add_webhook(store, a.id, &["*"]).await;
     let a_conv = conversation(store, a.id, a_contact.id).await;
-    send(store, new_message(&a_conv, from_contact(a_contact.id), "secret order 42")).await;
+    send(
+        store,
+        new_message(&a_conv, from_contact(a_contact.id), "secret order 42"),
+    )
+    .await;
     let a_media = MediaId::new();
     store
         .insert_media(&MediaRecord {
@@ -417,62 +449,185 @@ async fn tenant_isolation(store: Arc<dyn Store>) {
 
     // Reads.
     assert!(store.agent(b.id, a.owner).await.unwrap().is_none());
-    assert!(store.list_agents(b.id).await.unwrap().iter().all(|x| x.id != a.owner));
-    assert!(store.list_api_keys(b.id).await.unwrap().iter().all(|k| k.id != a.key_id));
+    assert!(
+        store
+            .list_agents(b.id)
+            .await
+            .unwrap()
+            .iter()
+            .all(|x| x.id != a.owner)
+    );
+    assert!(
+        store
+            .list_api_keys(b.id)
+            .await
+            .unwrap()
+            .iter()
+            .all(|k| k.id != a.key_id)
+    );
     assert!(store.contact(b.id, a_contact.id).await.unwrap().is_none());
     let contacts = store
-        .list_contacts(b.id, &ContactQuery { limit: 200, ..Default::default() })
+        .list_contacts(
+            b.id,
+            &ContactQuery {
+                limit: 200,
+                ..Default::default()
+            },
+        )
         .await
         .unwrap();
     assert!(contacts.items.is_empty());
     assert!(store.conversation(b.id, a_conv.id).await.unwrap().is_none());
     assert!(list_ids(store, b.id, query()).await.is_empty());
-    let search = ConversationQuery { text: Some("secret".into()), ..query() };
+    let search = ConversationQuery {
+        text: Some("secret".into()),
+        ..query()
+    };
     assert!(list_ids(store, b.id, search.clone()).await.is_empty());
-    assert_eq!(list_ids(store, a.id, search).await.len(), 1, "the search itself works");
-    assert!(store.messages_after(b.id, a_conv.id, 0, 100, true).await.unwrap().is_empty());
-    assert!(store.messages_before(b.id, a_conv.id, 100, 100, true).await.unwrap().is_empty());
+    assert_eq!(
+        list_ids(store, a.id, search).await.len(),
+        1,
+        "the search itself works"
+    );
+    assert!(
+        store
+            .messages_after(b.id, a_conv.id, 0, 100, true)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+    assert!(
+        store
+            .messages_before(b.id, a_conv.id, 100, 100, true)
+            .await
+            .unwrap()
+            .is_empty()
+    );
     assert!(store.media(b.id, a_media).await.unwrap().is_none());
     assert!(store.media(a.id, a_media).await.unwrap().is_some());
     assert!(store.webhook(b.id, a_hook).await.unwrap().is_none());
     assert!(store.list_webhooks(b.id).await.unwrap().is_empty());
-    assert!(store.list_deliveries(b.id, a_hook, 50, None).await.unwrap().items.is_empty());
-    assert!(!store.list_deliveries(a.id, a_hook, 50, None).await.unwrap().items.is_empty());
+    assert!(
+        store
+            .list_deliveries(b.id, a_hook, 50, None)
+            .await
+            .unwrap()
+            .items
+            .is_empty()
+    );
+    assert!(
+        !store
+            .list_deliveries(a.id, a_hook, 50, None)
+            .await
+            .unwrap()
+            .items
+            .is_empty()
+    );
 
     // Writes.
-    let agent_patch = AgentPatch { name: Some("Mallory".into()), ..Default::default() };
-    assert!(store.update_agent(b.id, a.owner, &agent_patch).await.unwrap().is_none());
-    assert!(!store.set_agent_password(b.id, a.owner, "$argon2id$x").await.unwrap());
+    let agent_patch = AgentPatch {
+        name: Some("Mallory".into()),
+        ..Default::default()
+    };
+    assert!(
+        store
+            .update_agent(b.id, a.owner, &agent_patch)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        !store
+            .set_agent_password(b.id, a.owner, "$argon2id$x")
+            .await
+            .unwrap()
+    );
     assert!(!store.revoke_api_key(b.id, a.key_id).await.unwrap());
     assert!(store.live_api_key(&a.key_hash).await.unwrap().is_some());
-    let contact_patch = NewContact { name: Some("Mallory".into()), ..Default::default() };
-    assert!(store.update_contact(b.id, a_contact.id, &contact_patch).await.unwrap().is_none());
+    let contact_patch = NewContact {
+        name: Some("Mallory".into()),
+        ..Default::default()
+    };
+    assert!(
+        store
+            .update_contact(b.id, a_contact.id, &contact_patch)
+            .await
+            .unwrap()
+            .is_none()
+    );
     let b_contact = contact(store, b.id, "Bob").await;
-    assert!(store.merge_contacts(b.id, a_contact.id, b_contact.id).await.unwrap().is_none());
-    assert!(store.merge_contacts(b.id, b_contact.id, a_contact.id).await.unwrap().is_none());
-    assert!(store.create_conversation(b.id, a_contact.id, Channel::Web).await.unwrap().is_none());
+    assert!(
+        store
+            .merge_contacts(b.id, a_contact.id, b_contact.id)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        store
+            .merge_contacts(b.id, b_contact.id, a_contact.id)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        store
+            .create_conversation(b.id, a_contact.id, Channel::Web)
+            .await
+            .unwrap()
+            .is_none()
+    );
     let conv_patch = ConversationPatch {
         status: Some(ConversationStatus::Resolved),
         labels: Some(vec!["x".into()]),
         ..Default::default()
     };
-    assert!(store.update_conversation(b.id, a_conv.id, &conv_patch).await.unwrap().is_none());
+    assert!(
+        store
+            .update_conversation(b.id, a_conv.id, &conv_patch)
+            .await
+            .unwrap()
+            .is_none()
+    );
     assert!(!store.delete_webhook(b.id, a_hook).await.unwrap());
+    // Assigning another workspace's agent must not succeed (an error or `None`, never a
+    // conversation pointing across tenants).
+    let cross_assign = ConversationPatch {
+        assignee_id: Some(Some(b.owner)),
+        ..Default::default()
+    };
+    let assigned = store
+        .update_conversation(a.id, a_conv.id, &cross_assign)
+        .await;
+    assert!(matches!(assigned, Err(_) | Ok(None)), "{assigned:?}");
     let mut foreign = new_message(&a_conv, from_agent(b.owner), "hi");
     foreign.workspace_id = b.id;
-    assert_eq!(commit(store, vec![foreign]).await[0].as_ref().unwrap_err(), &AppendRejected::ConversationNotFound);
+    assert_eq!(
+        commit(store, vec![foreign]).await[0].as_ref().unwrap_err(),
+        &AppendRejected::ConversationNotFound
+    );
     let mut r = receipt(&a_conv, Side::Agent, ReceiptKind::Read, 1);
     r.workspace_id = b.id;
-    assert_eq!(receipts(store, vec![r]).await[0], ReceiptOutcome::ConversationNotFound);
+    assert_eq!(
+        receipts(store, vec![r]).await[0],
+        ReceiptOutcome::ConversationNotFound
+    );
 
     // Nothing of A changed.
     let agent = store.agent(a.id, a.owner).await.unwrap().unwrap();
     assert_eq!(agent.agent.name, "Ada");
     assert_eq!(agent.password_hash, "$argon2id$fake");
-    assert_eq!(store.contact(a.id, a_contact.id).await.unwrap().unwrap(), a_contact);
+    assert_eq!(
+        store.contact(a.id, a_contact.id).await.unwrap().unwrap(),
+        a_contact
+    );
     let conv = get_conv(store, &a_conv).await;
-    assert_eq!((conv.status, conv.last_seq, conv.agent_read_seq), (ConversationStatus::Open, 1, 0));
+    assert_eq!(
+        (conv.status, conv.last_seq, conv.agent_read_seq),
+        (ConversationStatus::Open, 1, 0)
+    );
     assert!(conv.labels.is_empty());
+    assert_eq!(conv.assignee_id, None);
     assert!(store.webhook(a.id, a_hook).await.unwrap().is_some());
     assert_eq!(all_messages(store, &a_conv).await.len(), 1);
 }
@@ -484,13 +639,19 @@ async fn agent_email_is_unique_per_workspace(store: Arc<dyn Store>) {
         .insert_agent(&agent_record(a.id, "OWNER@shop.test", Role::Agent))
         .await
         .unwrap_err();
-    assert!(matches!(err, StoreError::Duplicate("agent_email")), "{err:?}");
+    assert!(
+        matches!(err, StoreError::Duplicate("agent_email")),
+        "{err:?}"
+    );
     assert_eq!(store.list_agents(a.id).await.unwrap().len(), 1);
     // The same email in another workspace is another account.
     let second = store.agents_by_email("owner@SHOP.test").await.unwrap();
     let workspaces: HashSet<_> = second.iter().map(|r| r.agent.workspace_id).collect();
     assert_eq!(workspaces, HashSet::from([a.id, b.id]));
-    store.insert_agent(&agent_record(a.id, "agent@shop.test", Role::Agent)).await.unwrap();
+    store
+        .insert_agent(&agent_record(a.id, "agent@shop.test", Role::Agent))
+        .await
+        .unwrap();
     assert_eq!(store.list_agents(a.id).await.unwrap().len(), 2);
 }
 
@@ -511,20 +672,37 @@ async fn session(store: &dyn Store, ws: &Ws, expires_at: Timestamp) -> String {
 async fn password_change_revokes_sessions(store: Arc<dyn Store>) {
     let ws = workspace(&*store).await;
     let later = now() + SignedDuration::from_hours(1);
-    let (s1, s2) = (session(&*store, &ws, later).await, session(&*store, &ws, later).await);
+    let (s1, s2) = (
+        session(&*store, &ws, later).await,
+        session(&*store, &ws, later).await,
+    );
     assert!(store.live_session(&s1, now()).await.unwrap().is_some());
-    assert!(store.set_agent_password(ws.id, ws.owner, "$argon2id$new").await.unwrap());
+    assert!(
+        store
+            .set_agent_password(ws.id, ws.owner, "$argon2id$new")
+            .await
+            .unwrap()
+    );
     assert!(store.live_session(&s1, now()).await.unwrap().is_none());
     assert!(store.live_session(&s2, now()).await.unwrap().is_none());
     let agent = store.agent(ws.id, ws.owner).await.unwrap().unwrap();
     assert_eq!(agent.password_hash, "$argon2id$new");
     // A session opened afterwards is live.
     let s3 = session(&*store, &ws, later).await;
-    let live = store.live_session(&s3, now()).await.unwrap().expect("new session");
+    let live = store
+        .live_session(&s3, now())
+        .await
+        .unwrap()
+        .expect("new session");
     assert_eq!((live.workspace_id, live.agent_id), (ws.id, ws.owner));
     store.revoke_session(&s3).await.unwrap();
     assert!(store.live_session(&s3, now()).await.unwrap().is_none());
-    assert!(!store.set_agent_password(ws.id, AgentId::new(), "x").await.unwrap());
+    assert!(
+        !store
+            .set_agent_password(ws.id, AgentId::new(), "x")
+            .await
+            .unwrap()
+    );
 }
 
 async fn deactivation_revokes_sessions(store: Arc<dyn Store>) {
@@ -532,14 +710,28 @@ async fn deactivation_revokes_sessions(store: Arc<dyn Store>) {
     let s = session(&*store, &ws, now() + SignedDuration::from_hours(1)).await;
     // Other changes keep sessions.
     let renamed = store
-        .update_agent(ws.id, ws.owner, &AgentPatch { name: Some("Grace".into()), ..Default::default() })
+        .update_agent(
+            ws.id,
+            ws.owner,
+            &AgentPatch {
+                name: Some("Grace".into()),
+                ..Default::default()
+            },
+        )
         .await
         .unwrap()
         .unwrap();
     assert_eq!(renamed.name, "Grace");
     assert!(store.live_session(&s, now()).await.unwrap().is_some());
     let off = store
-        .update_agent(ws.id, ws.owner, &AgentPatch { active: Some(false), ..Default::default() })
+        .update_agent(
+            ws.id,
+            ws.owner,
+            &AgentPatch {
+                active: Some(false),
+                ..Default::default()
+            },
+        )
         .await
         .unwrap()
         .unwrap();
@@ -567,8 +759,17 @@ async fn api_keys_revoke(store: Arc<dyn Store>) {
     let live = store.live_api_key(&second.key_hash).await.unwrap().unwrap();
     assert_eq!(live.key, second.key);
     assert!(store.revoke_api_key(ws.id, second.key.id).await.unwrap());
-    assert!(store.live_api_key(&second.key_hash).await.unwrap().is_none());
-    assert!(store.live_api_key(&ws.key_hash).await.unwrap().is_some(), "others stay live");
+    assert!(
+        store
+            .live_api_key(&second.key_hash)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        store.live_api_key(&ws.key_hash).await.unwrap().is_some(),
+        "others stay live"
+    );
     let listed = store.list_api_keys(ws.id).await.unwrap();
     let revoked = listed.iter().find(|k| k.id == second.key.id).unwrap();
     assert!(revoked.revoked_at.is_some());
@@ -579,9 +780,21 @@ async fn sessions_expire(store: Arc<dyn Store>) {
     let ws = workspace(&*store).await;
     let expires = now() + SignedDuration::from_mins(10);
     let s = session(&*store, &ws, expires).await;
-    assert!(store.live_session(&s, expires - SignedDuration::from_millis(1)).await.unwrap().is_some());
+    assert!(
+        store
+            .live_session(&s, expires - SignedDuration::from_millis(1))
+            .await
+            .unwrap()
+            .is_some()
+    );
     assert!(store.live_session(&s, expires).await.unwrap().is_none());
-    assert!(store.live_session("unknown", now()).await.unwrap().is_none());
+    assert!(
+        store
+            .live_session("unknown", now())
+            .await
+            .unwrap()
+            .is_none()
+    );
 
     let visitor = contact(&*store, ws.id, "Vi").await;
     let token_hash = unique("visitor_");
@@ -594,9 +807,19 @@ async fn sessions_expire(store: Arc<dyn Store>) {
         })
         .await
         .unwrap();
-    let live = store.live_visitor_session(&token_hash, now()).await.unwrap().unwrap();
+    let live = store
+        .live_visitor_session(&token_hash, now())
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!((live.workspace_id, live.contact_id), (ws.id, visitor.id));
-    assert!(store.live_visitor_session(&token_hash, expires).await.unwrap().is_none());
+    assert!(
+        store
+            .live_visitor_session(&token_hash, expires)
+            .await
+            .unwrap()
+            .is_none()
+    );
 }
 
 // ================================================================ contacts
@@ -617,28 +840,56 @@ async fn contact_upsert_matches_external_id_then_email(store: Arc<dyn Store>) {
 
     // Same external id: updated, not created; absent fields kept.
     let (again, created) = store
-        .upsert_contact(ws.id, &NewContact { external_id: Some("cust-1".into()), phone: Some("+33600000000".into()), ..Default::default() })
+        .upsert_contact(
+            ws.id,
+            &NewContact {
+                external_id: Some("cust-1".into()),
+                phone: Some("+33600000000".into()),
+                ..Default::default()
+            },
+        )
         .await
         .unwrap();
     assert!(!created);
     assert_eq!(again.id, ann.id);
     assert_eq!(again.name.as_deref(), Some("Ann"));
     assert_eq!(again.phone.as_deref(), Some("+33600000000"));
-    assert_eq!(again.tags, ["vip", "eu"], "tags are replaced only when given");
+    assert_eq!(
+        again.tags,
+        ["vip", "eu"],
+        "tags are replaced only when given"
+    );
 
     // No external id: matched by email, case-insensitively.
     let (by_email, created) = store
-        .upsert_contact(ws.id, &NewContact { email: Some("ANN@mail.test".into()), name: Some("Annie".into()), ..Default::default() })
+        .upsert_contact(
+            ws.id,
+            &NewContact {
+                email: Some("ANN@mail.test".into()),
+                name: Some("Annie".into()),
+                ..Default::default()
+            },
+        )
         .await
         .unwrap();
     assert!(!created);
     assert_eq!(by_email.id, ann.id);
     assert_eq!(by_email.name.as_deref(), Some("Annie"));
-    assert_eq!(store.contact(ws.id, ann.id).await.unwrap().unwrap(), by_email);
+    assert_eq!(
+        store.contact(ws.id, ann.id).await.unwrap().unwrap(),
+        by_email
+    );
 
     // Another external id is another customer, even with the same email.
     let (other, created) = store
-        .upsert_contact(ws.id, &NewContact { external_id: Some("cust-2".into()), email: Some("ann@mail.test".into()), ..Default::default() })
+        .upsert_contact(
+            ws.id,
+            &NewContact {
+                external_id: Some("cust-2".into()),
+                email: Some("ann@mail.test".into()),
+                ..Default::default()
+            },
+        )
         .await
         .unwrap();
     assert!(created);
@@ -649,12 +900,26 @@ async fn contact_upsert_matches_external_id_then_email(store: Arc<dyn Store>) {
     let anon = store.insert_anonymous_contact(ws.id).await.unwrap();
     assert!(anon.anonymous);
     store
-        .update_contact(ws.id, anon.id, &NewContact { email: Some("vis@mail.test".into()), ..Default::default() })
+        .update_contact(
+            ws.id,
+            anon.id,
+            &NewContact {
+                email: Some("vis@mail.test".into()),
+                ..Default::default()
+            },
+        )
         .await
         .unwrap()
         .unwrap();
     let (identified, created) = store
-        .upsert_contact(ws.id, &NewContact { external_id: Some("cust-3".into()), email: Some("vis@mail.test".into()), ..Default::default() })
+        .upsert_contact(
+            ws.id,
+            &NewContact {
+                external_id: Some("cust-3".into()),
+                email: Some("vis@mail.test".into()),
+                ..Default::default()
+            },
+        )
         .await
         .unwrap();
     assert!(!created);
@@ -663,10 +928,20 @@ async fn contact_upsert_matches_external_id_then_email(store: Arc<dyn Store>) {
 
     // Taking another contact's external id is refused.
     let err = store
-        .update_contact(ws.id, other.id, &NewContact { external_id: Some("cust-1".into()), ..Default::default() })
+        .update_contact(
+            ws.id,
+            other.id,
+            &NewContact {
+                external_id: Some("cust-1".into()),
+                ..Default::default()
+            },
+        )
         .await
         .unwrap_err();
-    assert!(matches!(err, StoreError::Duplicate("contact_external_id")), "{err:?}");
+    assert!(
+        matches!(err, StoreError::Duplicate("contact_external_id")),
+        "{err:?}"
+    );
 }
 
 async fn contact_attributes_merge_and_null_removes(store: Arc<dyn Store>) {
@@ -676,19 +951,32 @@ async fn contact_attributes_merge_and_null_removes(store: Arc<dyn Store>) {
             ws.id,
             &NewContact {
                 external_id: Some("cust-1".into()),
-                attributes: Some(json!({"plan": "gold", "size": "M", "gone": null}).as_object().cloned().unwrap()),
+                attributes: Some(
+                    json!({"plan": "gold", "size": "M", "gone": null})
+                        .as_object()
+                        .cloned()
+                        .unwrap(),
+                ),
                 ..Default::default()
             },
         )
         .await
         .unwrap();
-    assert_eq!(serde_json::Value::Object(c.attributes.clone()), json!({"plan": "gold", "size": "M"}));
+    assert_eq!(
+        serde_json::Value::Object(c.attributes.clone()),
+        json!({"plan": "gold", "size": "M"})
+    );
     let updated = store
         .update_contact(
             ws.id,
             c.id,
             &NewContact {
-                attributes: Some(json!({"size": null, "city": "Lyon"}).as_object().cloned().unwrap()),
+                attributes: Some(
+                    json!({"size": null, "city": "Lyon"})
+                        .as_object()
+                        .cloned()
+                        .unwrap(),
+                ),
                 tags: Some(vec!["b".into(), " a".into(), "b".into()]),
                 ..Default::default()
             },
@@ -696,27 +984,60 @@ async fn contact_attributes_merge_and_null_removes(store: Arc<dyn Store>) {
         .await
         .unwrap()
         .unwrap();
-    assert_eq!(serde_json::Value::Object(updated.attributes.clone()), json!({"plan": "gold", "city": "Lyon"}));
+    assert_eq!(
+        serde_json::Value::Object(updated.attributes.clone()),
+        json!({"plan": "gold", "city": "Lyon"})
+    );
     assert_eq!(updated.tags, ["b", "a"]);
     assert_eq!(store.contact(ws.id, c.id).await.unwrap().unwrap(), updated);
-    assert!(store.update_contact(ws.id, ContactId::new(), &NewContact::default()).await.unwrap().is_none());
+    assert!(
+        store
+            .update_contact(ws.id, ContactId::new(), &NewContact::default())
+            .await
+            .unwrap()
+            .is_none()
+    );
 
     // Tag filter and text search of the contact list.
     let by_tag = store
-        .list_contacts(ws.id, &ContactQuery { tag: Some("a".into()), limit: 10, ..Default::default() })
+        .list_contacts(
+            ws.id,
+            &ContactQuery {
+                tag: Some("a".into()),
+                limit: 10,
+                ..Default::default()
+            },
+        )
         .await
         .unwrap();
     assert_eq!(by_tag.items.len(), 1);
     let by_text = store
-        .list_contacts(ws.id, &ContactQuery { text: Some("CUST-1".into()), limit: 10, ..Default::default() })
+        .list_contacts(
+            ws.id,
+            &ContactQuery {
+                text: Some("CUST-1".into()),
+                limit: 10,
+                ..Default::default()
+            },
+        )
         .await
         .unwrap();
     assert_eq!(by_text.items.len(), 1);
     let none = store
-        .list_contacts(ws.id, &ContactQuery { text: Some("%".into()), limit: 10, ..Default::default() })
+        .list_contacts(
+            ws.id,
+            &ContactQuery {
+                text: Some("%".into()),
+                limit: 10,
+                ..Default::default()
+            },
+        )
         .await
         .unwrap();
-    assert!(none.items.is_empty(), "LIKE wildcards in the text are literal");
+    assert!(
+        none.items.is_empty(),
+        "LIKE wildcards in the text are literal"
+    );
 }
 
 async fn merge_contacts_moves_conversations(store: Arc<dyn Store>) {
@@ -736,7 +1057,14 @@ async fn merge_contacts_moves_conversations(store: Arc<dyn Store>) {
         .await
         .unwrap();
     store
-        .update_contact(ws.id, into.id, &NewContact { attributes: Some(json!({"k": "into"}).as_object().cloned().unwrap()), ..Default::default() })
+        .update_contact(
+            ws.id,
+            into.id,
+            &NewContact {
+                attributes: Some(json!({"k": "into"}).as_object().cloned().unwrap()),
+                ..Default::default()
+            },
+        )
         .await
         .unwrap();
     let c1 = conversation(&*store, ws.id, from.id).await;
@@ -753,23 +1081,55 @@ async fn merge_contacts_moves_conversations(store: Arc<dyn Store>) {
         .await
         .unwrap();
 
-    let merged = store.merge_contacts(ws.id, from.id, into.id).await.unwrap().expect("both exist");
+    let merged = store
+        .merge_contacts(ws.id, from.id, into.id)
+        .await
+        .unwrap()
+        .expect("both exist");
     assert_eq!(merged.id, into.id);
-    assert_eq!(merged.name.as_deref(), Some("Fromm"), "empty fields are filled");
+    assert_eq!(
+        merged.name.as_deref(),
+        Some("Fromm"),
+        "empty fields are filled"
+    );
     assert_eq!(merged.external_id.as_deref(), Some("cust-9"));
     assert_eq!(merged.tags, ["x"]);
-    assert_eq!(serde_json::Value::Object(merged.attributes.clone()), json!({"k": "into", "j": 1}));
-    assert!(store.contact(ws.id, from.id).await.unwrap().is_none(), "from is deleted");
+    assert_eq!(
+        serde_json::Value::Object(merged.attributes.clone()),
+        json!({"k": "into", "j": 1})
+    );
+    assert!(
+        store.contact(ws.id, from.id).await.unwrap().is_none(),
+        "from is deleted"
+    );
     for conv in [&c1, &c2, &kept] {
         assert_eq!(get_conv(&*store, conv).await.contact_id, into.id);
     }
-    let by_contact = list_ids(&*store, ws.id, ConversationQuery { contact_id: Some(into.id), ..query() }).await;
+    let by_contact = list_ids(
+        &*store,
+        ws.id,
+        ConversationQuery {
+            contact_id: Some(into.id),
+            ..query()
+        },
+    )
+    .await;
     assert_eq!(by_contact.len(), 3);
-    let session = store.live_visitor_session(&token_hash, now()).await.unwrap().unwrap();
+    let session = store
+        .live_visitor_session(&token_hash, now())
+        .await
+        .unwrap()
+        .unwrap();
     assert_eq!(session.contact_id, into.id);
     // The shop's customer id now finds the surviving contact.
     let (found, created) = store
-        .upsert_contact(ws.id, &NewContact { external_id: Some("cust-9".into()), ..Default::default() })
+        .upsert_contact(
+            ws.id,
+            &NewContact {
+                external_id: Some("cust-9".into()),
+                ..Default::default()
+            },
+        )
         .await
         .unwrap();
     assert!(!created);
@@ -790,11 +1150,15 @@ async fn conversation_list_filters(store: Arc<dyn Store>) {
     assert_eq!(get_conv(store, &open).await, open);
 
     let updated = store
-        .update_conversation(ws.id, assigned.id, &ConversationPatch {
-            assignee_id: Some(Some(ws.owner)),
-            labels: Some(vec!["refund ".into(), "vip".into(), "refund".into()]),
-            ..Default::default()
-        })
+        .update_conversation(
+            ws.id,
+            assigned.id,
+            &ConversationPatch {
+                assignee_id: Some(Some(ws.owner)),
+                labels: Some(vec!["refund ".into(), "vip".into(), "refund".into()]),
+                ..Default::default()
+            },
+        )
         .await
         .unwrap()
         .unwrap();
@@ -802,10 +1166,14 @@ async fn conversation_list_filters(store: Arc<dyn Store>) {
     assert_eq!(updated.labels, ["refund", "vip"]);
     assert_eq!(get_conv(store, &assigned).await, updated);
     store
-        .update_conversation(ws.id, resolved.id, &ConversationPatch {
-            status: Some(ConversationStatus::Resolved),
-            ..Default::default()
-        })
+        .update_conversation(
+            ws.id,
+            resolved.id,
+            &ConversationPatch {
+                status: Some(ConversationStatus::Resolved),
+                ..Default::default()
+            },
+        )
         .await
         .unwrap()
         .unwrap();
@@ -819,37 +1187,67 @@ async fn conversation_list_filters(store: Arc<dyn Store>) {
         q
     };
     assert_eq!(
-        list_ids(store, ws.id, q(|q| q.status = Some(ConversationStatus::Resolved))).await,
+        list_ids(
+            store,
+            ws.id,
+            q(|q| q.status = Some(ConversationStatus::Resolved))
+        )
+        .await,
         ids(&[&resolved])
     );
     assert_eq!(
-        list_ids(store, ws.id, q(|q| q.status = Some(ConversationStatus::Open))).await,
+        list_ids(
+            store,
+            ws.id,
+            q(|q| q.status = Some(ConversationStatus::Open))
+        )
+        .await,
         ids(&[&open, &assigned])
     );
     let mut by_agent = query();
     by_agent.assignee = Some(AssigneeFilter::Agent(ws.owner));
     assert_eq!(list_ids(store, ws.id, by_agent).await, ids(&[&assigned]));
     assert_eq!(
-        list_ids(store, ws.id, q(|q| q.assignee = Some(AssigneeFilter::Unassigned))).await,
+        list_ids(
+            store,
+            ws.id,
+            q(|q| q.assignee = Some(AssigneeFilter::Unassigned))
+        )
+        .await,
         ids(&[&open, &resolved])
     );
     assert_eq!(
         list_ids(store, ws.id, q(|q| q.label = Some("vip".into()))).await,
         ids(&[&assigned])
     );
-    assert!(list_ids(store, ws.id, q(|q| q.label = Some("vi".into()))).await.is_empty());
+    assert!(
+        list_ids(store, ws.id, q(|q| q.label = Some("vi".into())))
+            .await
+            .is_empty()
+    );
     let mut by_contact = query();
     by_contact.contact_id = Some(bob.id);
     assert_eq!(list_ids(store, ws.id, by_contact).await, ids(&[&resolved]));
 
     // Unassigning.
     let unassigned = store
-        .update_conversation(ws.id, assigned.id, &ConversationPatch { assignee_id: Some(None), ..Default::default() })
+        .update_conversation(
+            ws.id,
+            assigned.id,
+            &ConversationPatch {
+                assignee_id: Some(None),
+                ..Default::default()
+            },
+        )
         .await
         .unwrap()
         .unwrap();
     assert_eq!(unassigned.assignee_id, None);
-    assert_eq!(unassigned.labels, ["refund", "vip"], "absent fields are left alone");
+    assert_eq!(
+        unassigned.labels,
+        ["refund", "vip"],
+        "absent fields are left alone"
+    );
 }
 
 async fn conversation_text_search(store: Arc<dyn Store>) {
@@ -860,22 +1258,66 @@ async fn conversation_text_search(store: Arc<dyn Store>) {
     let by_name = conversation(store, ws.id, zoe.id).await;
     let by_text = conversation(store, ws.id, max.id).await;
     let private_only = conversation(store, ws.id, max.id).await;
-    send(store, new_message(&by_text, from_contact(max.id), "Where is my parcel? Order #1234")).await;
-    let mut note = new_message(&private_only, from_agent(ws.owner), "internal parcel escalation");
+    send(
+        store,
+        new_message(
+            &by_text,
+            from_contact(max.id),
+            "Where is my parcel? Order #1234",
+        ),
+    )
+    .await;
+    let mut note = new_message(
+        &private_only,
+        from_agent(ws.owner),
+        "internal parcel escalation",
+    );
     note.private = true;
     send(store, note).await;
 
-    let search = |t: &str| ConversationQuery { text: Some(t.into()), ..query() };
-    assert_eq!(list_ids(store, ws.id, search("martin")).await, HashSet::from([by_name.id]));
-    assert_eq!(list_ids(store, ws.id, search("PARCEL")).await, HashSet::from([by_text.id]));
-    assert_eq!(list_ids(store, ws.id, search("parc")).await, HashSet::from([by_text.id]), "prefix");
-    assert_eq!(list_ids(store, ws.id, search("order 1234")).await, HashSet::from([by_text.id]));
-    assert!(list_ids(store, ws.id, search("escalation")).await.is_empty(), "private notes are not searchable");
-    assert!(list_ids(store, ws.id, search("nothing-like-this")).await.is_empty());
+    let search = |t: &str| ConversationQuery {
+        text: Some(t.into()),
+        ..query()
+    };
+    assert_eq!(
+        list_ids(store, ws.id, search("martin")).await,
+        HashSet::from([by_name.id])
+    );
+    assert_eq!(
+        list_ids(store, ws.id, search("PARCEL")).await,
+        HashSet::from([by_text.id])
+    );
+    assert_eq!(
+        list_ids(store, ws.id, search("parc")).await,
+        HashSet::from([by_text.id]),
+        "prefix"
+    );
+    assert_eq!(
+        list_ids(store, ws.id, search("order 1234")).await,
+        HashSet::from([by_text.id])
+    );
+    assert!(
+        list_ids(store, ws.id, search("escalation"))
+            .await
+            .is_empty(),
+        "private notes are not searchable"
+    );
+    assert!(
+        list_ids(store, ws.id, search("nothing-like-this"))
+            .await
+            .is_empty()
+    );
     // FTS syntax in user input is plain text, not an error.
-    assert!(list_ids(store, ws.id, search("\"NEAR( * OR")).await.is_empty());
+    assert!(
+        list_ids(store, ws.id, search("\"NEAR( * OR"))
+            .await
+            .is_empty()
+    );
     let zoe_ext = zoe.external_id.clone().unwrap();
-    assert_eq!(list_ids(store, ws.id, search(&zoe_ext)).await, HashSet::from([by_name.id]));
+    assert_eq!(
+        list_ids(store, ws.id, search(&zoe_ext)).await,
+        HashSet::from([by_name.id])
+    );
 }
 
 /// Pages through `total` conversations whose sort keys all tie and checks each appears
@@ -903,26 +1345,52 @@ async fn conversation_pages_cover_every_row_once(store: Arc<dyn Store>) {
     let mut after = None;
     loop {
         let page = store
-            .list_conversations(ws.id, &ConversationQuery { limit: 5, after, ..Default::default() })
+            .list_conversations(
+                ws.id,
+                &ConversationQuery {
+                    limit: 5,
+                    after,
+                    ..Default::default()
+                },
+            )
             .await
             .unwrap();
         assert!(page.items.len() <= 5);
-        seen.extend(page.items.iter().map(|c| (c.last_message_at.unwrap(), c.id)));
+        seen.extend(
+            page.items
+                .iter()
+                .map(|c| (c.last_message_at.unwrap(), c.id)),
+        );
         match page.next_cursor {
             Some(cursor) => after = Some(Cursor::decode(&cursor).expect("valid cursor")),
             None => break,
         }
     }
     assert_eq!(seen.len(), total);
-    assert_eq!(seen.iter().map(|(_, id)| *id).collect::<HashSet<_>>(), expected);
-    assert!(seen.windows(2).all(|w| w[0] > w[1]), "strictly descending (time, id)");
+    assert_eq!(
+        seen.iter().map(|(_, id)| *id).collect::<HashSet<_>>(),
+        expected
+    );
+    assert!(
+        seen.windows(2).all(|w| w[0] > w[1]),
+        "strictly descending (time, id)"
+    );
     assert!(seen.iter().all(|(t, _)| *t == at), "every key ties");
 
     // Newest activity first: a new message moves a conversation to the top.
     let oldest = seen.last().unwrap().1;
     let conv = convs.iter().find(|c| c.id == oldest).unwrap();
     send(store, new_message(conv, from_contact(c.id), "bump")).await;
-    let first = store.list_conversations(ws.id, &ConversationQuery { limit: 1, ..Default::default() }).await.unwrap();
+    let first = store
+        .list_conversations(
+            ws.id,
+            &ConversationQuery {
+                limit: 1,
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
     assert_eq!(first.items[0].id, oldest);
     assert!(first.next_cursor.is_some());
 }
@@ -938,7 +1406,14 @@ async fn contact_pages_cover_every_row_once(store: Arc<dyn Store>) {
     let mut after = None;
     loop {
         let page = store
-            .list_contacts(ws.id, &ContactQuery { limit: 4, after, ..Default::default() })
+            .list_contacts(
+                ws.id,
+                &ContactQuery {
+                    limit: 4,
+                    after,
+                    ..Default::default()
+                },
+            )
             .await
             .unwrap();
         seen.extend(page.items.iter().map(|c| (c.created_at, c.id)));
@@ -948,7 +1423,10 @@ async fn contact_pages_cover_every_row_once(store: Arc<dyn Store>) {
         }
     }
     assert_eq!(seen.len(), 17);
-    assert_eq!(seen.iter().map(|(_, id)| *id).collect::<HashSet<_>>(), expected);
+    assert_eq!(
+        seen.iter().map(|(_, id)| *id).collect::<HashSet<_>>(),
+        expected
+    );
     assert!(seen.windows(2).all(|w| w[0] > w[1]));
 }
 
@@ -969,11 +1447,19 @@ async fn seqs_are_gapless_across_batches(store: Arc<dyn Store>) {
         for i in 0..(batch * 7 % 11 + 1) {
             let k = (batch + i) % 3;
             sent[k] += 1;
-            let sender = if i % 2 == 0 { from_contact(c.id) } else { from_agent(ws.owner) };
+            let sender = if i.is_multiple_of(2) {
+                from_contact(c.id)
+            } else {
+                from_agent(ws.owner)
+            };
             messages.push(new_message(&convs[k], sender, &format!("b{batch} m{i}")));
         }
         let outcome = commit(store, messages).await;
-        assert!(outcome.iter().all(|r| r.as_ref().is_ok_and(|a| !a.duplicate)));
+        assert!(
+            outcome
+                .iter()
+                .all(|r| r.as_ref().is_ok_and(|a| !a.duplicate))
+        );
     }
     for (k, conv) in convs.iter().enumerate() {
         let log = all_messages(store, conv).await;
@@ -1003,7 +1489,16 @@ async fn duplicate_client_msg_id_returns_original(store: Arc<dyn Store>) {
     assert_eq!(retry.message, first.message);
 
     // Within a batch, and mixed with a retry of the earlier one.
-    let out = commit(store, vec![keyed("k2", "a"), keyed("k2", "b"), keyed("k1", "c"), new_message(&conv, from_contact(c.id), "d")]).await;
+    let out = commit(
+        store,
+        vec![
+            keyed("k2", "a"),
+            keyed("k2", "b"),
+            keyed("k1", "c"),
+            new_message(&conv, from_contact(c.id), "d"),
+        ],
+    )
+    .await;
     let out: Vec<Appended> = out.into_iter().map(|r| r.unwrap()).collect();
     assert!(!out[0].duplicate);
     assert!(out[1].duplicate);
@@ -1017,7 +1512,10 @@ async fn duplicate_client_msg_id_returns_original(store: Arc<dyn Store>) {
     let log = all_messages(store, &conv).await;
     assert_eq!(log.len(), 3, "duplicates created nothing");
     assert_eq!(log[0], first.message);
-    assert_eq!(log[1], out[0].message, "the acknowledged message is what is stored");
+    assert_eq!(
+        log[1], out[0].message,
+        "the acknowledged message is what is stored"
+    );
     let stored = get_conv(store, &conv).await;
     assert_eq!((stored.last_seq, stored.unread_by_agent), (3, 3));
 
@@ -1040,12 +1538,18 @@ async fn only_if_contact_refuses_other_contacts(store: Arc<dyn Store>) {
     let mut owner = new_message(&conv, from_contact(ann.id), "hello");
     owner.only_if_contact = Some(ann.id);
     let out = commit(store, vec![intruder, owner]).await;
-    assert_eq!(out[0].as_ref().unwrap_err(), &AppendRejected::ConversationNotFound);
+    assert_eq!(
+        out[0].as_ref().unwrap_err(),
+        &AppendRejected::ConversationNotFound
+    );
     assert_eq!(out[1].as_ref().unwrap().message.seq, 1);
 
     let mut r = receipt(&conv, Side::Contact, ReceiptKind::Read, 1);
     r.only_if_contact = Some(eve.id);
-    assert_eq!(receipts(store, vec![r]).await[0], ReceiptOutcome::ConversationNotFound);
+    assert_eq!(
+        receipts(store, vec![r]).await[0],
+        ReceiptOutcome::ConversationNotFound
+    );
     assert_eq!(all_messages(store, &conv).await.len(), 1);
     assert_eq!(get_conv(store, &conv).await.contact_read_seq, 0);
 }
@@ -1061,7 +1565,10 @@ async fn other_workspace_conversation_is_not_found(store: Arc<dyn Store>) {
     let mut unknown = new_message(&conv, from_agent(a.owner), "nowhere");
     unknown.conversation_id = ConversationId::new();
     let out = commit(store, vec![m, unknown]).await;
-    assert!(out.iter().all(|r| r.as_ref().unwrap_err() == &AppendRejected::ConversationNotFound));
+    assert!(
+        out.iter()
+            .all(|r| r.as_ref().unwrap_err() == &AppendRejected::ConversationNotFound)
+    );
     assert!(all_messages(store, &conv).await.is_empty());
     assert_eq!(get_conv(store, &conv).await.last_seq, 0);
 }
@@ -1072,36 +1579,66 @@ async fn messages_after_and_before(store: Arc<dyn Store>) {
     let c = contact(store, ws.id, "Ann").await;
     let conv = conversation(store, ws.id, c.id).await;
     let mut batch = vec![];
-    for i in 1..=10 {
+    for i in 1..=10u32 {
         let mut m = new_message(&conv, from_agent(ws.owner), &format!("m{i}"));
-        m.private = i % 3 == 0; // seqs 3, 6, 9 are private notes
+        m.private = i.is_multiple_of(3); // seqs 3, 6, 9 are private notes
         batch.push(m);
     }
     commit(store, batch).await;
     let seqs = |v: Vec<Message>| v.iter().map(|m| m.seq).collect::<Vec<_>>();
 
-    let after = store.messages_after(ws.id, conv.id, 4, 3, true).await.unwrap();
+    let after = store
+        .messages_after(ws.id, conv.id, 4, 3, true)
+        .await
+        .unwrap();
     assert_eq!(seqs(after), [5, 6, 7]);
-    let after = store.messages_after(ws.id, conv.id, 4, 3, false).await.unwrap();
+    let after = store
+        .messages_after(ws.id, conv.id, 4, 3, false)
+        .await
+        .unwrap();
     assert_eq!(seqs(after), [5, 7, 8]);
-    let all_public = store.messages_after(ws.id, conv.id, 0, 100, false).await.unwrap();
+    let all_public = store
+        .messages_after(ws.id, conv.id, 0, 100, false)
+        .await
+        .unwrap();
     assert!(all_public.iter().all(|m| !m.private));
     assert_eq!(all_public.len(), 7);
-    assert!(store.messages_after(ws.id, conv.id, 10, 100, true).await.unwrap().is_empty());
+    assert!(
+        store
+            .messages_after(ws.id, conv.id, 10, 100, true)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 
-    let before = store.messages_before(ws.id, conv.id, 8, 3, true).await.unwrap();
+    let before = store
+        .messages_before(ws.id, conv.id, 8, 3, true)
+        .await
+        .unwrap();
     assert_eq!(seqs(before), [5, 6, 7]);
-    let before = store.messages_before(ws.id, conv.id, 8, 3, false).await.unwrap();
+    let before = store
+        .messages_before(ws.id, conv.id, 8, 3, false)
+        .await
+        .unwrap();
     assert_eq!(seqs(before), [4, 5, 7]);
-    let before = store.messages_before(ws.id, conv.id, 3, 10, true).await.unwrap();
+    let before = store
+        .messages_before(ws.id, conv.id, 3, 10, true)
+        .await
+        .unwrap();
     assert_eq!(seqs(before), [1, 2]);
 
-    let m5 = &store.messages_after(ws.id, conv.id, 4, 1, true).await.unwrap()[0];
+    let m5 = &store
+        .messages_after(ws.id, conv.id, 4, 1, true)
+        .await
+        .unwrap()[0];
     assert_eq!(m5.content, Content::text("m5"));
     assert_eq!(m5.sender, from_agent(ws.owner));
     // Private notes never show in the preview.
     let stored = get_conv(store, &conv).await;
-    assert_eq!(stored.last_message_preview.as_deref(), Some(Content::text("m10").preview().as_str()));
+    assert_eq!(
+        stored.last_message_preview.as_deref(),
+        Some(Content::text("m10").preview().as_str())
+    );
 }
 
 async fn receipts_move_forward_only(store: Arc<dyn Store>) {
@@ -1109,14 +1646,23 @@ async fn receipts_move_forward_only(store: Arc<dyn Store>) {
     let ws = workspace(store).await;
     let c = contact(store, ws.id, "Ann").await;
     let conv = conversation(store, ws.id, c.id).await;
-    commit(store, (0..5).map(|i| new_message(&conv, from_agent(ws.owner), &format!("m{i}"))).collect()).await;
+    commit(
+        store,
+        (0..5)
+            .map(|i| new_message(&conv, from_agent(ws.owner), &format!("m{i}")))
+            .collect(),
+    )
+    .await;
 
-    let out = receipts(store, vec![
-        receipt(&conv, Side::Contact, ReceiptKind::Delivered, 3),
-        receipt(&conv, Side::Contact, ReceiptKind::Delivered, 2),
-        receipt(&conv, Side::Contact, ReceiptKind::Read, 99),
-        receipt(&conv, Side::Agent, ReceiptKind::Delivered, 4),
-    ])
+    let out = receipts(
+        store,
+        vec![
+            receipt(&conv, Side::Contact, ReceiptKind::Delivered, 3),
+            receipt(&conv, Side::Contact, ReceiptKind::Delivered, 2),
+            receipt(&conv, Side::Contact, ReceiptKind::Read, 99),
+            receipt(&conv, Side::Agent, ReceiptKind::Delivered, 4),
+        ],
+    )
     .await;
     assert_eq!(
         out[0],
@@ -1129,22 +1675,45 @@ async fn receipts_move_forward_only(store: Arc<dyn Store>) {
         })
     );
     assert_eq!(out[1], ReceiptOutcome::Unchanged);
-    let ReceiptOutcome::Advanced(read) = &out[2] else { panic!("read advances: {:?}", out[2]) };
+    let ReceiptOutcome::Advanced(read) = &out[2] else {
+        panic!("read advances: {:?}", out[2])
+    };
     assert_eq!(read.seq, 5, "capped at last_seq");
-    assert_eq!(out[3], ReceiptOutcome::Unchanged, "agents have no delivered watermark");
+    assert_eq!(
+        out[3],
+        ReceiptOutcome::Unchanged,
+        "agents have no delivered watermark"
+    );
 
     let stored = get_conv(store, &conv).await;
-    assert_eq!((stored.contact_delivered_seq, stored.contact_read_seq), (5, 5), "read implies delivered");
+    assert_eq!(
+        (stored.contact_delivered_seq, stored.contact_read_seq),
+        (5, 5),
+        "read implies delivered"
+    );
     // Later receipts never move it back.
-    let out = receipts(store, vec![
-        receipt(&conv, Side::Contact, ReceiptKind::Read, 1),
-        receipt(&conv, Side::Contact, ReceiptKind::Delivered, 4),
-        receipt(&conv, Side::Agent, ReceiptKind::Read, 0),
-    ])
+    let out = receipts(
+        store,
+        vec![
+            receipt(&conv, Side::Contact, ReceiptKind::Read, 1),
+            receipt(&conv, Side::Contact, ReceiptKind::Delivered, 4),
+            receipt(&conv, Side::Agent, ReceiptKind::Read, 0),
+        ],
+    )
     .await;
-    assert!(out.iter().all(|o| *o == ReceiptOutcome::Unchanged), "{out:?}");
+    assert!(
+        out.iter().all(|o| *o == ReceiptOutcome::Unchanged),
+        "{out:?}"
+    );
     let stored = get_conv(store, &conv).await;
-    assert_eq!((stored.contact_delivered_seq, stored.contact_read_seq, stored.agent_read_seq), (5, 5, 0));
+    assert_eq!(
+        (
+            stored.contact_delivered_seq,
+            stored.contact_read_seq,
+            stored.agent_read_seq
+        ),
+        (5, 5, 0)
+    );
 
     // A receipt in the same batch as the message it acknowledges is accepted.
     let out = store
@@ -1165,32 +1734,61 @@ async fn unread_counts(store: Arc<dyn Store>) {
     let conv = conversation(store, ws.id, c.id).await;
     let mut note = new_message(&conv, from_agent(ws.owner), "note");
     note.private = true;
-    let bot = new_message(&conv, Sender { kind: SenderKind::Bot, id: None }, "bot says hi");
-    commit(store, vec![
-        new_message(&conv, from_contact(c.id), "1"),
-        new_message(&conv, from_contact(c.id), "2"),
-        note,
-        new_message(&conv, from_agent(ws.owner), "4"),
-        bot,
-        new_message(&conv, from_contact(c.id), "6"),
-    ])
+    let bot = new_message(
+        &conv,
+        Sender {
+            kind: SenderKind::Bot,
+            id: None,
+        },
+        "bot says hi",
+    );
+    commit(
+        store,
+        vec![
+            new_message(&conv, from_contact(c.id), "1"),
+            new_message(&conv, from_contact(c.id), "2"),
+            note,
+            new_message(&conv, from_agent(ws.owner), "4"),
+            bot,
+            new_message(&conv, from_contact(c.id), "6"),
+        ],
+    )
     .await;
     let stored = get_conv(store, &conv).await;
-    assert_eq!((stored.unread_by_agent, stored.unread_by_contact), (3, 2), "private notes never count");
+    assert_eq!(
+        (stored.unread_by_agent, stored.unread_by_contact),
+        (3, 2),
+        "private notes never count"
+    );
 
     // The agents read up to seq 2: only the contact's seq-6 message is still unread.
-    receipts(store, vec![receipt(&conv, Side::Agent, ReceiptKind::Read, 2)]).await;
+    receipts(
+        store,
+        vec![receipt(&conv, Side::Agent, ReceiptKind::Read, 2)],
+    )
+    .await;
     let stored = get_conv(store, &conv).await;
     assert_eq!((stored.unread_by_agent, stored.unread_by_contact), (1, 2));
     // The contact reads up to 4: the bot's message remains.
-    receipts(store, vec![receipt(&conv, Side::Contact, ReceiptKind::Read, 4)]).await;
+    receipts(
+        store,
+        vec![receipt(&conv, Side::Contact, ReceiptKind::Read, 4)],
+    )
+    .await;
     let stored = get_conv(store, &conv).await;
     assert_eq!((stored.unread_by_agent, stored.unread_by_contact), (1, 1));
     // New messages add up again.
     send(store, new_message(&conv, from_contact(c.id), "7")).await;
     let stored = get_conv(store, &conv).await;
     assert_eq!((stored.unread_by_agent, stored.unread_by_contact), (2, 1));
-    receipts(store, vec![receipt(&conv, Side::Agent, ReceiptKind::Read, 7), receipt(&conv, Side::Contact, ReceiptKind::Read, 7)]).await;
+    receipts(
+        store,
+        vec![
+            receipt(&conv, Side::Agent, ReceiptKind::Read, 7),
+            receipt(&conv, Side::Contact, ReceiptKind::Read, 7),
+        ],
+    )
+    .await;
     let stored = get_conv(store, &conv).await;
     assert_eq!((stored.unread_by_agent, stored.unread_by_contact), (0, 0));
 }
@@ -1209,65 +1807,174 @@ async fn webhook_delivery_commits_with_the_message(store: Arc<dyn Store>) {
     let deliveries = store.list_deliveries(ws.id, hook, 50, None).await.unwrap();
     assert_eq!(deliveries.items.len(), 1);
     let delivery = &deliveries.items[0];
-    assert_eq!((delivery.event_type.as_str(), delivery.status, delivery.attempts), ("message.created", DeliveryStatus::Pending, 0));
+    assert_eq!(
+        (
+            delivery.event_type.as_str(),
+            delivery.status,
+            delivery.attempts
+        ),
+        ("message.created", DeliveryStatus::Pending, 0)
+    );
 
     // Its job is due now and names the delivery.
-    let jobs = store.claim_jobs(now() + SignedDuration::from_secs(1), SignedDuration::from_secs(30), 10).await.unwrap();
+    let jobs = store
+        .claim_jobs(
+            now() + SignedDuration::from_secs(1),
+            SignedDuration::from_secs(30),
+            10,
+        )
+        .await
+        .unwrap();
     assert_eq!(jobs.len(), 1);
     assert_eq!(jobs[0].kind, "webhook.deliver");
     assert_eq!(jobs[0].payload, json!({"delivery_id": delivery.id}));
 
-    let (d, w, event) = store.delivery_for_send(delivery.id).await.unwrap().expect("delivery");
+    let (d, w, event) = store
+        .delivery_for_send(delivery.id)
+        .await
+        .unwrap()
+        .expect("delivery");
     assert_eq!(d, *delivery);
     assert_eq!((w.webhook.id, w.workspace_id), (hook, ws.id));
     assert_eq!(w.secret, "whsec_c2VjcmV0");
-    assert_eq!((event.id, event.kind.as_str(), event.workspace_id), (d.event_id, "message.created", ws.id));
+    assert_eq!(
+        (event.id, event.kind.as_str(), event.workspace_id),
+        (d.event_id, "message.created", ws.id)
+    );
     assert_eq!(event.data, serde_json::to_value(&appended.message).unwrap());
 
     store
-        .record_delivery_attempt(delivery.id, DeliveryStatus::Pending, Some(500), Some("server error"))
+        .record_delivery_attempt(
+            delivery.id,
+            DeliveryStatus::Pending,
+            Some(500),
+            Some("server error"),
+        )
         .await
         .unwrap();
-    store.record_delivery_attempt(delivery.id, DeliveryStatus::Succeeded, Some(200), None).await.unwrap();
-    let logged = &store.list_deliveries(ws.id, hook, 50, None).await.unwrap().items[0];
-    assert_eq!((logged.status, logged.attempts, logged.response_status), (DeliveryStatus::Succeeded, 2, Some(200)));
-    assert!(store.delivery_for_send(DeliveryId::new()).await.unwrap().is_none());
+    store
+        .record_delivery_attempt(delivery.id, DeliveryStatus::Succeeded, Some(200), None)
+        .await
+        .unwrap();
+    let logged = &store
+        .list_deliveries(ws.id, hook, 50, None)
+        .await
+        .unwrap()
+        .items[0];
+    assert_eq!(
+        (logged.status, logged.attempts, logged.response_status),
+        (DeliveryStatus::Succeeded, 2, Some(200))
+    );
+    assert!(
+        store
+            .delivery_for_send(DeliveryId::new())
+            .await
+            .unwrap()
+            .is_none()
+    );
 
     // A duplicate send emits nothing more; a batch emits one delivery per new message.
     let mut keyed = new_message(&conv, from_contact(c.id), "k");
     keyed.client_msg_id = Some("k".into());
-    commit(store, vec![keyed.clone(), keyed, new_message(&conv, from_agent(ws.owner), "x")]).await;
-    assert_eq!(store.list_deliveries(ws.id, hook, 50, None).await.unwrap().items.len(), 3);
+    commit(
+        store,
+        vec![
+            keyed.clone(),
+            keyed,
+            new_message(&conv, from_agent(ws.owner), "x"),
+        ],
+    )
+    .await;
+    assert_eq!(
+        store
+            .list_deliveries(ws.id, hook, 50, None)
+            .await
+            .unwrap()
+            .items
+            .len(),
+        3
+    );
 
     // Deleting the webhook stops further deliveries.
     assert!(store.delete_webhook(ws.id, hook).await.unwrap());
     assert!(store.webhook(ws.id, hook).await.unwrap().is_none());
-    send(store, new_message(&conv, from_contact(c.id), "after delete")).await;
-    let due = store.claim_jobs(now() + SignedDuration::from_secs(1), SignedDuration::from_secs(30), 100).await.unwrap();
-    assert_eq!(due.len(), 2, "only the two deliveries queued before the delete");
+    send(
+        store,
+        new_message(&conv, from_contact(c.id), "after delete"),
+    )
+    .await;
+    let due = store
+        .claim_jobs(
+            now() + SignedDuration::from_secs(1),
+            SignedDuration::from_secs(30),
+            100,
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        due.len(),
+        2,
+        "only the two deliveries queued before the delete"
+    );
 }
 
 async fn unsubscribed_events_create_no_delivery(store: Arc<dyn Store>) {
     let store = &*store;
     let ws = workspace(store).await;
     let other = workspace(store).await;
-    let contacts_hook = add_webhook(store, ws.id, &["contact.created", "conversation.updated"]).await;
+    let contacts_hook =
+        add_webhook(store, ws.id, &["contact.created", "conversation.updated"]).await;
     let everything = add_webhook(store, other.id, &["*"]).await;
     let c = contact(store, ws.id, "Ann").await; // contact.created: wanted
     let conv = conversation(store, ws.id, c.id).await; // conversation.created: not wanted
     send(store, new_message(&conv, from_contact(c.id), "hi")).await; // message.created: not wanted
-    store.update_contact(ws.id, c.id, &NewContact { name: Some("Anne".into()), ..Default::default() }).await.unwrap(); // not wanted
     store
-        .update_conversation(ws.id, conv.id, &ConversationPatch { status: Some(ConversationStatus::Pending), ..Default::default() })
+        .update_contact(
+            ws.id,
+            c.id,
+            &NewContact {
+                name: Some("Anne".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap(); // not wanted
+    store
+        .update_conversation(
+            ws.id,
+            conv.id,
+            &ConversationPatch {
+                status: Some(ConversationStatus::Pending),
+                ..Default::default()
+            },
+        )
         .await
         .unwrap(); // wanted
-    let deliveries = store.list_deliveries(ws.id, contacts_hook, 50, None).await.unwrap().items;
+    let deliveries = store
+        .list_deliveries(ws.id, contacts_hook, 50, None)
+        .await
+        .unwrap()
+        .items;
     let mut types: Vec<_> = deliveries.iter().map(|d| d.event_type.as_str()).collect();
     types.sort();
     assert_eq!(types, ["contact.created", "conversation.updated"]);
     // Another workspace's wildcard webhook sees none of it.
-    assert!(store.list_deliveries(other.id, everything, 50, None).await.unwrap().items.is_empty());
-    let jobs = store.claim_jobs(now() + SignedDuration::from_secs(1), SignedDuration::from_secs(30), 100).await.unwrap();
+    assert!(
+        store
+            .list_deliveries(other.id, everything, 50, None)
+            .await
+            .unwrap()
+            .items
+            .is_empty()
+    );
+    let jobs = store
+        .claim_jobs(
+            now() + SignedDuration::from_secs(1),
+            SignedDuration::from_secs(30),
+            100,
+        )
+        .await
+        .unwrap();
     assert_eq!(jobs.len(), 2);
 }
 
@@ -1275,84 +1982,206 @@ async fn unsubscribed_events_create_no_delivery(store: Arc<dyn Store>) {
 
 async fn jobs_unique_key_dedupes(store: Arc<dyn Store>) {
     let t = now();
-    let first = store.enqueue_job(&job("remind", t, Some("cart:1"))).await.unwrap();
+    let first = store
+        .enqueue_job(&job("remind", t, Some("cart:1")))
+        .await
+        .unwrap();
     assert!(first.is_some());
-    assert!(store.enqueue_job(&job("remind", t, Some("cart:1"))).await.unwrap().is_none());
-    assert!(store.enqueue_job(&job("remind", t, Some("cart:2"))).await.unwrap().is_some());
-    assert!(store.enqueue_job(&job("plain", t, None)).await.unwrap().is_some());
-    assert!(store.enqueue_job(&job("plain", t, None)).await.unwrap().is_some(), "no key, no dedupe");
+    assert!(
+        store
+            .enqueue_job(&job("remind", t, Some("cart:1")))
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(
+        store
+            .enqueue_job(&job("remind", t, Some("cart:2")))
+            .await
+            .unwrap()
+            .is_some()
+    );
+    assert!(
+        store
+            .enqueue_job(&job("plain", t, None))
+            .await
+            .unwrap()
+            .is_some()
+    );
+    assert!(
+        store
+            .enqueue_job(&job("plain", t, None))
+            .await
+            .unwrap()
+            .is_some(),
+        "no key, no dedupe"
+    );
 
     // Still held while running; free once finished.
-    let claimed = store.claim_jobs(t, SignedDuration::from_secs(60), 10).await.unwrap();
+    let claimed = store
+        .claim_jobs(t, SignedDuration::from_secs(60), 10)
+        .await
+        .unwrap();
     assert_eq!(claimed.len(), 4);
-    assert!(store.enqueue_job(&job("remind", t, Some("cart:1"))).await.unwrap().is_none());
+    assert!(
+        store
+            .enqueue_job(&job("remind", t, Some("cart:1")))
+            .await
+            .unwrap()
+            .is_none()
+    );
     store.complete_job(first.unwrap()).await.unwrap();
-    assert!(store.enqueue_job(&job("remind", t, Some("cart:1"))).await.unwrap().is_some());
+    assert!(
+        store
+            .enqueue_job(&job("remind", t, Some("cart:1")))
+            .await
+            .unwrap()
+            .is_some()
+    );
 }
 
 async fn jobs_claim_lease_and_crash_recovery(store: Arc<dyn Store>) {
     let t = now();
-    let due = store.enqueue_job(&job("due", t, None)).await.unwrap().unwrap();
-    let later = store.enqueue_job(&job("later", t + SignedDuration::from_hours(1), None)).await.unwrap().unwrap();
+    let due = store
+        .enqueue_job(&job("due", t, None))
+        .await
+        .unwrap()
+        .unwrap();
+    let later = store
+        .enqueue_job(&job("later", t + SignedDuration::from_hours(1), None))
+        .await
+        .unwrap()
+        .unwrap();
 
-    let claimed = store.claim_jobs(t, SignedDuration::from_secs(30), 10).await.unwrap();
+    let claimed = store
+        .claim_jobs(t, SignedDuration::from_secs(30), 10)
+        .await
+        .unwrap();
     assert_eq!(claimed.len(), 1, "only due jobs");
-    assert_eq!((claimed[0].id, claimed[0].attempts, claimed[0].max_attempts), (due, 1, 3));
+    assert_eq!(
+        (claimed[0].id, claimed[0].attempts, claimed[0].max_attempts),
+        (due, 1, 3)
+    );
     assert_eq!(claimed[0].payload, json!({"n": 1}));
     // Leased: not claimed again while the lease runs.
-    assert!(store.claim_jobs(t + SignedDuration::from_secs(29), SignedDuration::from_secs(30), 10).await.unwrap().is_empty());
+    assert!(
+        store
+            .claim_jobs(
+                t + SignedDuration::from_secs(29),
+                SignedDuration::from_secs(30),
+                10
+            )
+            .await
+            .unwrap()
+            .is_empty()
+    );
     // The worker died: once the lease expires the job is claimed again, counting an attempt.
-    let again = store.claim_jobs(t + SignedDuration::from_secs(31), SignedDuration::from_secs(30), 10).await.unwrap();
+    let again = store
+        .claim_jobs(
+            t + SignedDuration::from_secs(31),
+            SignedDuration::from_secs(30),
+            10,
+        )
+        .await
+        .unwrap();
     assert_eq!(again.len(), 1);
     assert_eq!((again[0].id, again[0].attempts), (due, 2));
     // The limit holds.
     let at = t + SignedDuration::from_hours(2);
     store.enqueue_job(&job("more", t, None)).await.unwrap();
-    let limited = store.claim_jobs(at, SignedDuration::from_secs(30), 1).await.unwrap();
-    assert_eq!(limited.len(), 1);
-    let rest = store.claim_jobs(at, SignedDuration::from_secs(30), 10).await.unwrap();
-    let ids: HashSet<_> = limited.iter().chain(&rest).map(|j| j.id).collect();
-    assert!(ids.contains(&later) && ids.contains(&due) && ids.len() == 3, "{ids:?}");
-    store.complete_job(due).await.unwrap();
-    assert!(store
-        .claim_jobs(at + SignedDuration::from_hours(1), SignedDuration::from_secs(30), 10)
+    let limited = store
+        .claim_jobs(at, SignedDuration::from_secs(30), 1)
         .await
-        .unwrap()
-        .iter()
-        .all(|j| j.id != due), "a completed job never runs again");
+        .unwrap();
+    assert_eq!(limited.len(), 1);
+    let rest = store
+        .claim_jobs(at, SignedDuration::from_secs(30), 10)
+        .await
+        .unwrap();
+    let ids: HashSet<_> = limited.iter().chain(&rest).map(|j| j.id).collect();
+    assert!(
+        ids.contains(&later) && ids.contains(&due) && ids.len() == 3,
+        "{ids:?}"
+    );
+    store.complete_job(due).await.unwrap();
+    assert!(
+        store
+            .claim_jobs(
+                at + SignedDuration::from_hours(1),
+                SignedDuration::from_secs(30),
+                10
+            )
+            .await
+            .unwrap()
+            .iter()
+            .all(|j| j.id != due),
+        "a completed job never runs again"
+    );
 }
 
 async fn jobs_fail_retry_dead_and_cancel(store: Arc<dyn Store>) {
     let t = now();
     let lease = SignedDuration::from_secs(30);
-    let id = store.enqueue_job(&job("flaky", t, None)).await.unwrap().unwrap();
+    let id = store
+        .enqueue_job(&job("flaky", t, None))
+        .await
+        .unwrap()
+        .unwrap();
     store.claim_jobs(t, lease, 10).await.unwrap();
     let retry_at = t + SignedDuration::from_secs(10);
     store.fail_job(id, "timeout", Some(retry_at)).await.unwrap();
-    assert!(store.claim_jobs(t + SignedDuration::from_secs(9), lease, 10).await.unwrap().is_empty(), "not before retry_at");
+    assert!(
+        store
+            .claim_jobs(t + SignedDuration::from_secs(9), lease, 10)
+            .await
+            .unwrap()
+            .is_empty(),
+        "not before retry_at"
+    );
     let retried = store.claim_jobs(retry_at, lease, 10).await.unwrap();
     assert_eq!((retried.len(), retried[0].attempts), (1, 2));
 
     store.fail_job(id, "gave up", None).await.unwrap();
     let far = t + SignedDuration::from_hours(24);
-    assert!(store.claim_jobs(far, lease, 10).await.unwrap().is_empty(), "dead jobs are never claimed");
+    assert!(
+        store.claim_jobs(far, lease, 10).await.unwrap().is_empty(),
+        "dead jobs are never claimed"
+    );
 
     // Out of attempts: a retry is not granted (max_attempts = 3).
-    let limited = store.enqueue_job(&job("limited", t, None)).await.unwrap().unwrap();
+    let limited = store
+        .enqueue_job(&job("limited", t, None))
+        .await
+        .unwrap()
+        .unwrap();
     for attempt in 1..=3 {
         let at = t + SignedDuration::from_mins(attempt);
         let claimed = store.claim_jobs(at, lease, 10).await.unwrap();
         assert_eq!(claimed.len(), 1, "attempt {attempt}");
-        store.fail_job(limited, "boom", Some(at + SignedDuration::from_secs(1))).await.unwrap();
+        store
+            .fail_job(limited, "boom", Some(at + SignedDuration::from_secs(1)))
+            .await
+            .unwrap();
     }
     assert!(store.claim_jobs(far, lease, 10).await.unwrap().is_empty());
 
     // Cancel by unique key: only a queued job.
-    store.enqueue_job(&job("reminder", far, Some("cart:7"))).await.unwrap().unwrap();
+    store
+        .enqueue_job(&job("reminder", far, Some("cart:7")))
+        .await
+        .unwrap()
+        .unwrap();
     assert!(store.cancel_job("cart:7").await.unwrap());
     assert!(!store.cancel_job("cart:7").await.unwrap());
     assert!(store.claim_jobs(far, lease, 10).await.unwrap().is_empty());
-    assert!(store.enqueue_job(&job("reminder", far, Some("cart:7"))).await.unwrap().is_some(), "the key is free again");
+    assert!(
+        store
+            .enqueue_job(&job("reminder", far, Some("cart:7")))
+            .await
+            .unwrap()
+            .is_some(),
+        "the key is free again"
+    );
 }
 
 async fn wake_snoozed_reopens_due_only(store: Arc<dyn Store>) {
@@ -1368,18 +2197,49 @@ async fn wake_snoozed_reopens_due_only(store: Arc<dyn Store>) {
     let soon = conversation(store, ws.id, c.id).await;
     let late = conversation(store, ws.id, c.id).await;
     let open = conversation(store, ws.id, c.id).await;
-    let s = store.update_conversation(ws.id, soon.id, &snooze(t + SignedDuration::from_mins(5))).await.unwrap().unwrap();
-    assert_eq!((s.status, s.snoozed_until), (ConversationStatus::Snoozed, Some(t + SignedDuration::from_mins(5))));
-    store.update_conversation(ws.id, late.id, &snooze(t + SignedDuration::from_hours(5))).await.unwrap();
+    let s = store
+        .update_conversation(ws.id, soon.id, &snooze(t + SignedDuration::from_mins(5)))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (s.status, s.snoozed_until),
+        (
+            ConversationStatus::Snoozed,
+            Some(t + SignedDuration::from_mins(5))
+        )
+    );
+    store
+        .update_conversation(ws.id, late.id, &snooze(t + SignedDuration::from_hours(5)))
+        .await
+        .unwrap();
 
     assert!(store.wake_snoozed(t).await.unwrap().is_empty());
-    let woken = store.wake_snoozed(t + SignedDuration::from_mins(5)).await.unwrap();
+    let woken = store
+        .wake_snoozed(t + SignedDuration::from_mins(5))
+        .await
+        .unwrap();
     assert_eq!(woken.iter().map(|c| c.id).collect::<Vec<_>>(), [soon.id]);
-    assert_eq!((woken[0].status, woken[0].snoozed_until), (ConversationStatus::Open, None));
+    assert_eq!(
+        (woken[0].status, woken[0].snoozed_until),
+        (ConversationStatus::Open, None)
+    );
     assert_eq!(get_conv(store, &soon).await, woken[0]);
-    assert_eq!(get_conv(store, &late).await.status, ConversationStatus::Snoozed);
-    assert_eq!(get_conv(store, &open).await.status, ConversationStatus::Open);
-    assert!(store.wake_snoozed(t + SignedDuration::from_mins(6)).await.unwrap().is_empty());
+    assert_eq!(
+        get_conv(store, &late).await.status,
+        ConversationStatus::Snoozed
+    );
+    assert_eq!(
+        get_conv(store, &open).await.status,
+        ConversationStatus::Open
+    );
+    assert!(
+        store
+            .wake_snoozed(t + SignedDuration::from_mins(6))
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }
 
 async fn media_round_trip(store: Arc<dyn Store>) {
@@ -1407,14 +2267,25 @@ async fn media_round_trip(store: Arc<dyn Store>) {
 /// Every message committed before the store is dropped is there after reopening, with its
 /// seq, and the conversation's counters agree.
 async fn durability_after_reopen(backend: Backend) {
-    let Backend { store, reopen, _guard } = backend;
+    let Backend {
+        store,
+        reopen,
+        _guard,
+    } = backend;
     let ws = workspace(&*store).await;
     let c = contact(&*store, ws.id, "Ann").await;
     let conv = conversation(&*store, ws.id, c.id).await;
     let mut acked = vec![];
     for batch in 0..5 {
-        let messages = (0..50).map(|i| new_message(&conv, from_contact(c.id), &format!("{batch}/{i}"))).collect();
-        acked.extend(commit(&*store, messages).await.into_iter().map(|r| r.unwrap().message));
+        let messages = (0..50)
+            .map(|i| new_message(&conv, from_contact(c.id), &format!("{batch}/{i}")))
+            .collect();
+        acked.extend(
+            commit(&*store, messages)
+                .await
+                .into_iter()
+                .map(|r| r.unwrap().message),
+        );
     }
     drop(store);
 
@@ -1423,5 +2294,11 @@ async fn durability_after_reopen(backend: Backend) {
     let stored = get_conv(&*store, &conv).await;
     assert_eq!((stored.last_seq, stored.unread_by_agent), (250, 250));
     // And it keeps appending where it left off.
-    assert_eq!(send(&*store, new_message(&conv, from_contact(c.id), "after")).await.message.seq, 251);
+    assert_eq!(
+        send(&*store, new_message(&conv, from_contact(c.id), "after"))
+            .await
+            .message
+            .seq,
+        251
+    );
 }

@@ -23,10 +23,26 @@ pub(super) const WRITER_AUTOCHECKPOINT_PAGES: &str = "16384";
 /// The running task; dropping it stops the task and closes its connection.
 pub(super) struct Checkpointer(JoinHandle<()>);
 
-impl Drop for Checkpointer {
-    fn drop(&mut self) {
+impl Checkpointer {
+    pub(super) fn stop(&self) {
         self.0.abort();
     }
+}
+
+impl Drop for Checkpointer {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// SQLITE_BUSY and SQLITE_LOCKED (with extended codes): another checkpoint (the writer's
+/// safety net) is running, which is routine; PASSIVE mode never waits for it.
+fn is_busy(e: &sqlx::Error) -> bool {
+    let code = e
+        .as_database_error()
+        .and_then(|d| d.code())
+        .and_then(|c| c.parse::<i32>().ok());
+    code.is_some_and(|c| matches!(c & 0xff, 5 | 6))
 }
 
 pub(super) async fn spawn(options: &SqliteConnectOptions) -> Result<Checkpointer, StoreError> {
@@ -36,11 +52,13 @@ pub(super) async fn spawn(options: &SqliteConnectOptions) -> Result<Checkpointer
         tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             tick.tick().await;
-            if let Err(e) = sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
+            match sqlx::query("PRAGMA wal_checkpoint(PASSIVE)")
                 .execute(&mut conn)
                 .await
             {
-                tracing::warn!(error = %e, "WAL checkpoint failed; retrying");
+                Ok(_) => {}
+                Err(e) if is_busy(&e) => tracing::debug!(error = %e, "WAL checkpoint busy"),
+                Err(e) => tracing::warn!(error = %e, "WAL checkpoint failed; will retry"),
             }
         }
     })))

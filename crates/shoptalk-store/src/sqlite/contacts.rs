@@ -103,12 +103,13 @@ async fn find_match(
     new: &NewContact,
 ) -> R<Option<Contact>> {
     if let Some(external_id) = &new.external_id {
-        let row = sqlx::query("SELECT * FROM contacts WHERE workspace_id = ?1 AND external_id = ?2")
-            .bind(ws.to_string())
-            .bind(external_id)
-            .fetch_optional(&mut *conn)
-            .await
-            .map_err(db_err)?;
+        let row =
+            sqlx::query("SELECT * FROM contacts WHERE workspace_id = ?1 AND external_id = ?2")
+                .bind(ws.to_string())
+                .bind(external_id)
+                .fetch_optional(&mut *conn)
+                .await
+                .map_err(db_err)?;
         if let Some(row) = row {
             return contact_row(&row).map(Some);
         }
@@ -206,7 +207,10 @@ pub(super) async fn list(db: &Db, ws: WorkspaceId, q: &ContactQuery) -> R<Page<C
             if i > 0 {
                 sql.push(" OR ");
             }
-            sql.push(col).push(" LIKE ").push_bind(pattern.clone()).push(" ESCAPE '\\'");
+            sql.push(col)
+                .push(" LIKE ")
+                .push_bind(pattern.clone())
+                .push(" ESCAPE '\\'");
         }
         sql.push(")");
     }
@@ -268,8 +272,10 @@ pub(super) async fn merge(
         return get(db, ws, into).await;
     }
     let mut tx = db.write().await?;
-    let (Some(from_c), Some(into_c)) = (get_in(&mut tx, ws, from).await?, get_in(&mut tx, ws, into).await?)
-    else {
+    let (Some(from_c), Some(into_c)) = (
+        get_in(&mut tx, ws, from).await?,
+        get_in(&mut tx, ws, into).await?,
+    ) else {
         return Ok(None);
     };
     for table in [

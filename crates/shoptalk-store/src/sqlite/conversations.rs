@@ -140,21 +140,19 @@ fn fts_query(text: &str) -> Option<String> {
     Some(format!("{}*", words.join(" ")))
 }
 
-pub(super) async fn list(
-    db: &Db,
-    ws: WorkspaceId,
-    q: &ConversationQuery,
-) -> R<Page<Conversation>> {
+pub(super) async fn list(db: &Db, ws: WorkspaceId, q: &ConversationQuery) -> R<Page<Conversation>> {
     let limit = clamp_limit(q.limit, MAX_PAGE);
     let ws_id = ws.to_string();
-    let mut sql = QueryBuilder::<Sqlite>::new("SELECT c.* FROM conversations c WHERE c.workspace_id = ");
+    let mut sql =
+        QueryBuilder::<Sqlite>::new("SELECT c.* FROM conversations c WHERE c.workspace_id = ");
     sql.push_bind(ws_id.clone());
     if let Some(status) = q.status {
         sql.push(" AND c.status = ").push_bind(status.as_str());
     }
     match q.assignee {
         Some(AssigneeFilter::Agent(agent)) => {
-            sql.push(" AND c.assignee_id = ").push_bind(agent.to_string());
+            sql.push(" AND c.assignee_id = ")
+                .push_bind(agent.to_string());
         }
         Some(AssigneeFilter::Unassigned) => {
             sql.push(" AND c.assignee_id IS NULL");
@@ -167,7 +165,8 @@ pub(super) async fn list(
             .push(")");
     }
     if let Some(contact) = q.contact_id {
-        sql.push(" AND c.contact_id = ").push_bind(contact.to_string());
+        sql.push(" AND c.contact_id = ")
+            .push_bind(contact.to_string());
     }
     if let Some(text) = q.text.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
         let pattern = like_contains(text);
@@ -178,7 +177,10 @@ pub(super) async fn list(
             if i > 0 {
                 sql.push(" OR ");
             }
-            sql.push(col).push(" LIKE ").push_bind(pattern.clone()).push(" ESCAPE '\\'");
+            sql.push(col)
+                .push(" LIKE ")
+                .push_bind(pattern.clone())
+                .push(" ESCAPE '\\'");
         }
         sql.push("))");
         if let Some(fts) = fts_query(text) {

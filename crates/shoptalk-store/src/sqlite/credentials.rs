@@ -61,14 +61,12 @@ pub(super) async fn live_session(
 
 pub(super) async fn revoke_session(db: &Db, token_hash: &str) -> R<()> {
     let mut tx = db.write().await?;
-    sqlx::query(
-        "UPDATE sessions SET revoked_at = ?2 WHERE token_hash = ?1 AND revoked_at IS NULL",
-    )
-    .bind(token_hash)
-    .bind(ms(Timestamp::now()))
-    .execute(&mut *tx)
-    .await
-    .map_err(db_err)?;
+    sqlx::query("UPDATE sessions SET revoked_at = ?2 WHERE token_hash = ?1 AND revoked_at IS NULL")
+        .bind(token_hash)
+        .bind(ms(Timestamp::now()))
+        .execute(&mut *tx)
+        .await
+        .map_err(db_err)?;
     commit(tx).await
 }
 

@@ -6,10 +6,16 @@ use shoptalk_core::error::StoreError;
 /// index (`UNIQUE constraint failed: agents.workspace_id, agents.email`), not its name.
 const UNIQUE_RULES: &[(&str, &str)] = &[
     ("agents.workspace_id, agents.email", "agent_email"),
-    ("contacts.workspace_id, contacts.external_id", "contact_external_id"),
+    (
+        "contacts.workspace_id, contacts.external_id",
+        "contact_external_id",
+    ),
     ("workspaces.widget_key", "workspace_widget_key"),
     ("api_keys.key_hash", "api_key_hash"),
-    ("messages.conversation_id, messages.client_msg_id", "message_client_msg_id"),
+    (
+        "messages.conversation_id, messages.client_msg_id",
+        "message_client_msg_id",
+    ),
     ("messages.conversation_id, messages.seq", "message_seq"),
     ("media.storage_name", "media_storage_name"),
     ("jobs.unique_key", "job_unique_key"),
@@ -58,7 +64,10 @@ mod tests {
             unique_rule("UNIQUE constraint failed: agents.workspace_id, agents.email"),
             "agent_email"
         );
-        assert_eq!(unique_rule("UNIQUE constraint failed: agents.id"), "agent_id");
+        assert_eq!(
+            unique_rule("UNIQUE constraint failed: agents.id"),
+            "agent_id"
+        );
         assert_eq!(unique_rule("UNIQUE constraint failed: other.x"), "key");
     }
 }

@@ -94,7 +94,10 @@ pub(super) async fn queue_deliveries(
     .await
     .map_err(db_err)?;
 
-    let jobs: Vec<_> = planned.iter().map(|d| json!([JobId::new(), d.id])).collect();
+    let jobs: Vec<_> = planned
+        .iter()
+        .map(|d| json!([JobId::new(), d.id]))
+        .collect();
     sqlx::query(
         "INSERT INTO jobs (id, kind, payload, status, run_at, attempts, max_attempts,
              created_at, updated_at)

@@ -129,12 +129,7 @@ pub(super) async fn complete(db: &Db, id: JobId) -> R<()> {
 
 /// Requeues at `retry_at`, or marks dead when `retry_at` is `None` or the job has used all
 /// of its attempts.
-pub(super) async fn fail(
-    db: &Db,
-    id: JobId,
-    error: &str,
-    retry_at: Option<Timestamp>,
-) -> R<()> {
+pub(super) async fn fail(db: &Db, id: JobId, error: &str, retry_at: Option<Timestamp>) -> R<()> {
     let mut tx = db.write().await?;
     sqlx::query(
         "UPDATE jobs SET

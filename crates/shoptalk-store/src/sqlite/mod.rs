@@ -8,7 +8,9 @@
 //! 5 s busy timeout.
 //!
 //! Durability: with `synchronous=FULL` every commit fsyncs the WAL, so an acknowledged write
-//! survives a power cut, not only a crash of the process.
+//! survives a power cut, not only a crash of the process. Checkpoints (copying the WAL back
+//! into the database file) run on a background connection, off the commit path
+//! ([`checkpoint`]).
 
 mod checkpoint;
 mod contacts;
@@ -86,7 +88,10 @@ fn options(path: &Path) -> SqliteConnectOptions {
 /// checkpoints to [`checkpoint`], and keeps the WAL file from staying large after a burst.
 async fn writer(path: &Path) -> Result<SqlitePool, StoreError> {
     let options = options(path)
-        .pragma("wal_autocheckpoint", checkpoint::WRITER_AUTOCHECKPOINT_PAGES)
+        .pragma(
+            "wal_autocheckpoint",
+            checkpoint::WRITER_AUTOCHECKPOINT_PAGES,
+        )
         .pragma("journal_size_limit", (64 * 1024 * 1024).to_string());
     SqlitePoolOptions::new()
         .max_connections(1)
@@ -106,7 +111,7 @@ async fn writer(path: &Path) -> Result<SqlitePool, StoreError> {
 #[derive(Clone)]
 pub struct SqliteStore {
     db: Db,
-    _checkpointer: Arc<checkpoint::Checkpointer>,
+    checkpointer: Arc<checkpoint::Checkpointer>,
 }
 
 impl SqliteStore {
@@ -124,7 +129,7 @@ impl SqliteStore {
         let checkpointer = checkpoint::spawn(&options(path)).await?;
         Ok(Self {
             db: Db { reader, writer },
-            _checkpointer: Arc::new(checkpointer),
+            checkpointer: Arc::new(checkpointer),
         })
     }
 
@@ -140,6 +145,7 @@ impl SqliteStore {
     /// Closes every connection, waiting for those in use to come back. Dropping the store
     /// also closes them, in the background.
     pub async fn close(&self) {
+        self.checkpointer.stop();
         self.db.writer.close().await;
         self.db.reader.close().await;
     }
@@ -278,11 +284,7 @@ impl Store for SqliteStore {
         contacts::get(&self.db, ws, id).await
     }
 
-    async fn list_contacts(
-        &self,
-        ws: WorkspaceId,
-        q: &ContactQuery,
-    ) -> StoreResult<Page<Contact>> {
+    async fn list_contacts(&self, ws: WorkspaceId, q: &ContactQuery) -> StoreResult<Page<Contact>> {
         contacts::list(&self.db, ws, q).await
     }
 
@@ -358,7 +360,15 @@ impl Store for SqliteStore {
         limit: u32,
         include_private: bool,
     ) -> StoreResult<Vec<Message>> {
-        messages::after(&self.db, ws, conversation, after_seq, limit, include_private).await
+        messages::after(
+            &self.db,
+            ws,
+            conversation,
+            after_seq,
+            limit,
+            include_private,
+        )
+        .await
     }
 
     async fn messages_before(
@@ -369,7 +379,15 @@ impl Store for SqliteStore {
         limit: u32,
         include_private: bool,
     ) -> StoreResult<Vec<Message>> {
-        messages::before(&self.db, ws, conversation, before_seq, limit, include_private).await
+        messages::before(
+            &self.db,
+            ws,
+            conversation,
+            before_seq,
+            limit,
+            include_private,
+        )
+        .await
     }
 
     // -- media

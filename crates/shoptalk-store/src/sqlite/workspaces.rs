@@ -234,15 +234,16 @@ pub(super) async fn set_agent_password(
     password_hash: &str,
 ) -> R<bool> {
     let mut tx = db.write().await?;
-    let done = sqlx::query("UPDATE agents SET password_hash = ?3 WHERE workspace_id = ?1 AND id = ?2")
-        .bind(ws.to_string())
-        .bind(id.to_string())
-        .bind(password_hash)
-        .execute(&mut *tx)
-        .await
-        .map_err(db_err)?
-        .rows_affected()
-        > 0;
+    let done =
+        sqlx::query("UPDATE agents SET password_hash = ?3 WHERE workspace_id = ?1 AND id = ?2")
+            .bind(ws.to_string())
+            .bind(id.to_string())
+            .bind(password_hash)
+            .execute(&mut *tx)
+            .await
+            .map_err(db_err)?
+            .rows_affected()
+            > 0;
     if !done {
         return Ok(false);
     }
