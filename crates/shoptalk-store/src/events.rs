@@ -110,11 +110,6 @@ impl Hooks {
     }
 }
 
-/// The payload of a delivery job.
-pub fn delivery_job_payload(id: DeliveryId) -> Value {
-    serde_json::json!({ "delivery_id": id })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

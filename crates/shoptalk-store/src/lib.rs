@@ -9,17 +9,17 @@
 //!
 //! A PostgreSQL backend will live beside SQLite (`src/postgres/`, `migrations/postgres/`). What
 //! does not depend on the SQL dialect is shared and backend-neutral: planning a write batch
-//! ([`batch`]), building events and webhook deliveries ([`events`]), and small conversions
-//! ([`common`]).
+//! (`batch`), building events and webhook deliveries (`events`), and small conversions
+//! (`common`).
 //!
 //! Architecture Invariant: every SQL statement of a tenant's data filters by the caller's
 //! `WorkspaceId` (or reaches the row through one that does).
 
-pub mod batch;
-pub mod blob;
-pub mod common;
-pub mod events;
-pub mod sqlite;
+mod batch;
+mod blob;
+mod common;
+mod events;
+mod sqlite;
 
 pub use blob::DiskBlobStore;
 pub use events::{WEBHOOK_DELIVER_JOB, WEBHOOK_MAX_ATTEMPTS};

@@ -64,11 +64,11 @@ enum Done {
 enum Stop {
     /// The client closed, or the connection is gone: nothing more to say.
     Gone,
-    /// We close, with this code and reason, after sending `before` if given.
+    /// We close with this code and reason, after sending `reconnect` if a delay is given.
     Close {
         code: u16,
         reason: &'static str,
-        before: Option<ServerFrame>,
+        reconnect_after_ms: Option<u64>,
     },
 }
 
@@ -78,12 +78,12 @@ impl Stop {
             CloseReason::Lagging => Stop::Close {
                 code: CLOSE_LAGGING,
                 reason: "lagging: reconnect and resume",
-                before: None,
+                reconnect_after_ms: None,
             },
             CloseReason::Shutdown { retry_after_ms } => Stop::Close {
                 code: close_code::AWAY,
                 reason: "server shutting down: reconnect and resume",
-                before: Some(ServerFrame::Reconnect { retry_after_ms }),
+                reconnect_after_ms: Some(retry_after_ms),
             },
         }
     }
@@ -106,27 +106,40 @@ struct Resume {
 }
 
 /// Runs one upgraded socket until it closes.
-pub(crate) async fn run(socket: WebSocket, state: AppState, actor: Actor) {
-    let mut socket = socket;
-    let Some(registration) = state.hub.register(&actor) else {
+///
+/// Built outside the `async` block so that the socket's state is stored once in the task
+/// (an idle socket costs its task's size plus its buffers).
+pub(crate) fn run(
+    socket: WebSocket,
+    state: AppState,
+    actor: Actor,
+) -> impl Future<Output = ()> + Send + 'static {
+    let registration = state.hub.register(&actor);
+    let conn = match &registration {
+        Some(registration) => registration.conn().clone(),
         // The server began shutting down between the upgrade and now.
-        let stop = Stop::from_hub(CloseReason::Shutdown {
-            retry_after_ms: REFUSED_RETRY_AFTER_MS,
-        });
-        close(&mut socket, stop).await;
-        return;
+        None => Arc::new(Conn::new(&actor, 1)),
     };
-    let conn = registration.conn().clone();
-    let mut session = Session::new(socket, &state, actor, conn);
-    let stop = session.serve().await;
-    // Leave the hub before the closing handshake, so no more frames are queued for us.
-    drop(registration);
-    close(&mut session.socket, stop).await;
+    let heartbeat = Duration::from_secs(state.config.ws_heartbeat_secs.max(1));
+    let mut session = Session::new(socket, actor, conn, heartbeat);
+    async move {
+        let stop = match registration {
+            Some(registration) => {
+                let stop = session.serve(&state).await;
+                // Leave the hub before the closing handshake: nothing more is queued for us.
+                drop(registration);
+                stop
+            }
+            None => Stop::from_hub(CloseReason::Shutdown {
+                retry_after_ms: REFUSED_RETRY_AFTER_MS,
+            }),
+        };
+        Box::pin(close(&mut session.socket, stop)).await;
+    }
 }
 
-struct Session<'a> {
+struct Session {
     socket: WebSocket,
-    state: &'a AppState,
     actor: Actor,
     conn: Arc<Conn>,
     heartbeat: Duration,
@@ -137,51 +150,46 @@ struct Session<'a> {
     unflushed: u64,
 }
 
-impl<'a> Session<'a> {
-    fn new(socket: WebSocket, state: &'a AppState, actor: Actor, conn: Arc<Conn>) -> Self {
+impl Session {
+    fn new(socket: WebSocket, actor: Actor, conn: Arc<Conn>, heartbeat: Duration) -> Self {
         Self {
             socket,
-            state,
             actor,
             conn,
-            heartbeat: Duration::from_secs(state.config.ws_heartbeat_secs.max(1)),
+            heartbeat,
             last_heard: Instant::now(),
             resumes: Vec::new(),
             unflushed: 0,
         }
     }
 
-    async fn serve(&mut self) -> Stop {
-        let hello = ServerFrame::Hello {
-            workspace_id: self.actor.workspace_id(),
-            principal: self.actor.principal(),
-            heartbeat_ms: self.heartbeat.as_millis() as u64,
-        };
-        if let Err(stop) = self.send(&hello).await {
+    async fn serve<'a>(&mut self, state: &'a AppState) -> Stop {
+        if let Err(stop) = Box::pin(self.hello()).await {
             return stop;
         }
-        let state = self.state;
         let mut tasks: FuturesUnordered<Task<'a>> = FuturesUnordered::new();
         let mut ticker = tokio::time::interval_at(Instant::now() + self.heartbeat, self.heartbeat);
         ticker.set_missed_tick_behavior(MissedTickBehavior::Delay);
         loop {
             let has_work = self.conn.has_work();
             let may_read = tasks.len() < MAX_IN_FLIGHT;
+            // The handlers are boxed: an idle socket's task then only holds what this
+            // `select!` waits on, not the state of the largest handler.
             let step = tokio::select! {
                 incoming = self.socket.recv(), if may_read => {
                     self.last_heard = Instant::now();
                     match incoming {
-                        Some(Ok(message)) => self.on_message(message, state, &mut tasks).await,
+                        Some(Ok(message)) => Box::pin(self.on_message(message, state, &mut tasks)).await,
                         Some(Err(e)) => Err(read_failed(e)),
                         None => Err(Stop::Gone),
                     }
                 }
                 Some(done) = tasks.next(), if !tasks.is_empty() => {
-                    self.on_done(done, state, &mut tasks).await
+                    Box::pin(self.on_done(done, state, &mut tasks)).await
                 }
-                _ = std::future::ready(()), if has_work => self.drain_outbox().await,
+                _ = std::future::ready(()), if has_work => Box::pin(self.drain_outbox()).await,
                 _ = self.conn.wake.notified(), if !has_work => Ok(()),
-                _ = ticker.tick() => self.on_tick().await,
+                _ = ticker.tick() => Box::pin(self.on_tick()).await,
             };
             if let Err(stop) = step {
                 return stop;
@@ -189,9 +197,18 @@ impl<'a> Session<'a> {
         }
     }
 
+    async fn hello(&mut self) -> Result<(), Stop> {
+        let hello = ServerFrame::Hello {
+            workspace_id: self.actor.workspace_id(),
+            principal: self.actor.principal(),
+            heartbeat_ms: self.heartbeat.as_millis() as u64,
+        };
+        self.send(&hello).await
+    }
+
     // ------------------------------------------------------------------ client frames
 
-    async fn on_message(
+    async fn on_message<'a>(
         &mut self,
         message: Message,
         state: &'a AppState,
@@ -212,7 +229,7 @@ impl<'a> Session<'a> {
         }
     }
 
-    async fn on_text(
+    async fn on_text<'a>(
         &mut self,
         text: &str,
         state: &'a AppState,
@@ -299,7 +316,7 @@ impl<'a> Session<'a> {
 
     // ------------------------------------------------------------------ resume
 
-    async fn start_resume(
+    async fn start_resume<'a>(
         &mut self,
         conversation_id: ConversationId,
         after_seq: i64,
@@ -334,7 +351,7 @@ impl<'a> Session<'a> {
         Ok(())
     }
 
-    async fn on_page(
+    async fn on_page<'a>(
         &mut self,
         conversation_id: ConversationId,
         from: i64,
@@ -408,7 +425,7 @@ impl<'a> Session<'a> {
 
     // ------------------------------------------------------------------ completions
 
-    async fn on_done(
+    async fn on_done<'a>(
         &mut self,
         done: Done,
         state: &'a AppState,
@@ -456,7 +473,7 @@ impl<'a> Session<'a> {
             return Err(Stop::Close {
                 code: close_code::AWAY,
                 reason: "heartbeat timeout",
-                before: None,
+                reconnect_after_ms: None,
             });
         }
         let ping = Message::Ping(Default::default());
@@ -560,7 +577,7 @@ where
                 return Err(Stop::Close {
                     code: CLOSE_LAGGING,
                     reason: "lagging: reconnect and resume",
-                    before: None,
+                    reconnect_after_ms: None,
                 });
             }
         }
@@ -572,7 +589,7 @@ async fn close(socket: &mut WebSocket, stop: Stop) {
     let Stop::Close {
         code,
         reason,
-        before,
+        reconnect_after_ms,
     } = stop
     else {
         // Sends our half of a close the client started, if it is still pending.
@@ -580,7 +597,8 @@ async fn close(socket: &mut WebSocket, stop: Stop) {
         return;
     };
     let handshake = async {
-        if let Some(frame) = before {
+        if let Some(retry_after_ms) = reconnect_after_ms {
+            let frame = ServerFrame::Reconnect { retry_after_ms };
             socket.feed(Message::Text(frame.encode().into())).await?;
         }
         let frame = CloseFrame {
@@ -635,17 +653,17 @@ fn read_failed(e: axum::Error) -> Stop {
         Some(WsError::Capacity(_)) => Stop::Close {
             code: close_code::SIZE,
             reason: "frame too large",
-            before: None,
+            reconnect_after_ms: None,
         },
         Some(WsError::Utf8(_)) => Stop::Close {
             code: close_code::INVALID,
             reason: "text frames must be UTF-8",
-            before: None,
+            reconnect_after_ms: None,
         },
         Some(WsError::Protocol(_)) => Stop::Close {
             code: close_code::PROTOCOL,
             reason: "protocol error",
-            before: None,
+            reconnect_after_ms: None,
         },
         _ => Stop::Gone,
     }
@@ -668,5 +686,32 @@ fn guess_ref(text: &str, e: &FrameError) -> Option<String> {
         (Some("send"), Some(id)) if id.len() <= 64 => Some(id),
         (Some(kind), _) if kind.len() <= 32 => Some(kind.to_string()),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod size_probe {
+    use super::*;
+
+    fn ret_size<A, B, C, Fut, F: Fn(A, B, C) -> Fut>(_: &F) -> usize {
+        std::mem::size_of::<Fut>()
+    }
+
+    fn ret_size1<A, Fut, F: Fn(A) -> Fut>(_: &F) -> usize {
+        std::mem::size_of::<Fut>()
+    }
+
+    #[test]
+    fn print_sizes() {
+        eprintln!("serve: {}", ret_size(&|s: &'static mut Session, st: &'static AppState, _: ()| s.serve(st)));
+        eprintln!("close: {}", ret_size(&|s: &'static mut WebSocket, st: Stop, _: ()| close(s, st)));
+        eprintln!("recv: {}", ret_size1(&|s: &'static mut WebSocket| s.recv()));
+        eprintln!("run future: {}", ret_size(&run));
+        eprintln!("WebSocket: {}", std::mem::size_of::<WebSocket>());
+        eprintln!("Session: {}", std::mem::size_of::<Session>());
+        eprintln!("AppState: {}", std::mem::size_of::<AppState>());
+        eprintln!("Sleep: {}", std::mem::size_of::<tokio::time::Sleep>());
+        eprintln!("Notified: {}", std::mem::size_of::<tokio::sync::futures::Notified<'static>>());
+        eprintln!("Interval: {}", std::mem::size_of::<tokio::time::Interval>());
     }
 }

@@ -78,6 +78,17 @@ pub(crate) enum Next {
 }
 
 impl Conn {
+    /// A socket's entry, for `actor`, with the lagging mark `mark`.
+    pub(crate) fn new(actor: &Actor, mark: usize) -> Self {
+        Self {
+            workspace_id: actor.workspace_id(),
+            principal: actor.principal(),
+            mark,
+            outbox: Mutex::new(Outbox::default()),
+            wake: Notify::new(),
+        }
+    }
+
     fn outbox(&self) -> MutexGuard<'_, Outbox> {
         // The critical sections cannot panic half-way; a poisoned lock still holds a
         // consistent outbox.
@@ -254,13 +265,7 @@ impl Hub {
             Some(contact_id) => Slot::Contact(contact_id),
             None => Slot::Staff(actor.workspace_id()),
         };
-        let conn = Arc::new(Conn {
-            workspace_id: actor.workspace_id(),
-            principal: actor.principal(),
-            mark: self.queue_frames,
-            outbox: Mutex::new(Outbox::default()),
-            wake: Notify::new(),
-        });
+        let conn = Arc::new(Conn::new(actor, self.queue_frames));
         match slot {
             Slot::Staff(ws) => self.staff.entry(ws).or_default().push(conn.clone()),
             Slot::Contact(c) => self.contacts.entry(c).or_default().push(conn.clone()),
