@@ -6,8 +6,8 @@
 //! 256 bits of entropy, so a fast hash is enough to store them; passwords, chosen by people,
 //! get argon2id.
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use base64::Engine;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use rand::RngCore;
@@ -58,12 +58,19 @@ fn random_bytes<const N: usize>() -> [u8; N] {
 
 /// A new bearer token of the given kind.
 pub fn new_token(kind: TokenKind) -> String {
-    format!("{}{}", kind.prefix(), URL_SAFE_NO_PAD.encode(random_bytes::<32>()))
+    format!(
+        "{}{}",
+        kind.prefix(),
+        URL_SAFE_NO_PAD.encode(random_bytes::<32>())
+    )
 }
 
 /// A new public widget key. Not a secret: it only lets visitors open sessions.
 pub fn new_widget_key() -> String {
-    format!("{WIDGET_KEY_PREFIX}{}", URL_SAFE_NO_PAD.encode(random_bytes::<16>()))
+    format!(
+        "{WIDGET_KEY_PREFIX}{}",
+        URL_SAFE_NO_PAD.encode(random_bytes::<16>())
+    )
 }
 
 /// A new identity secret for HS256 identity tokens.
@@ -73,7 +80,10 @@ pub fn new_identity_secret() -> String {
 
 /// A new Standard Webhooks signing secret: `whsec_` + base64 of 32 random bytes.
 pub fn new_webhook_secret() -> String {
-    format!("{WEBHOOK_SECRET_PREFIX}{}", STANDARD.encode(random_bytes::<32>()))
+    format!(
+        "{WEBHOOK_SECRET_PREFIX}{}",
+        STANDARD.encode(random_bytes::<32>())
+    )
 }
 
 /// A generated password for accounts created without one (shown once).
@@ -181,7 +191,10 @@ mod tests {
         let b = new_token(TokenKind::Session);
         assert_ne!(a, b);
         assert_eq!(TokenKind::of(&a), Some(TokenKind::Session));
-        assert_eq!(TokenKind::of(&new_token(TokenKind::ApiKey)), Some(TokenKind::ApiKey));
+        assert_eq!(
+            TokenKind::of(&new_token(TokenKind::ApiKey)),
+            Some(TokenKind::ApiKey)
+        );
         assert_eq!(TokenKind::of("Bearer nonsense"), None);
         assert_eq!(token_hash(&a).len(), 64);
         assert_ne!(token_hash(&a), token_hash(&b));
@@ -199,14 +212,23 @@ mod tests {
     #[test]
     fn identity_tokens_need_the_right_secret_sub_and_exp() {
         let future = jiff::Timestamp::now().as_second() + 600;
-        let good = sign(serde_json::json!({"sub": "cust-1", "exp": future}), "s3cret");
-        assert_eq!(verify_identity_token(&good, "s3cret").unwrap().sub, "cust-1");
+        let good = sign(
+            serde_json::json!({"sub": "cust-1", "exp": future}),
+            "s3cret",
+        );
+        assert_eq!(
+            verify_identity_token(&good, "s3cret").unwrap().sub,
+            "cust-1"
+        );
         assert!(verify_identity_token(&good, "other").is_err());
         let no_exp = sign(serde_json::json!({"sub": "cust-1"}), "s3cret");
         assert!(verify_identity_token(&no_exp, "s3cret").is_err());
         let no_sub = sign(serde_json::json!({"exp": future}), "s3cret");
         assert!(verify_identity_token(&no_sub, "s3cret").is_err());
-        let expired = sign(serde_json::json!({"sub": "c", "exp": future - 7200}), "s3cret");
+        let expired = sign(
+            serde_json::json!({"sub": "c", "exp": future - 7200}),
+            "s3cret",
+        );
         assert!(verify_identity_token(&expired, "s3cret").is_err());
     }
 

@@ -21,7 +21,10 @@ const QUEUE_DEPTH: usize = 16 * 1024;
 
 enum Pending {
     // Boxed: a message is much larger than a receipt, and the queue holds thousands.
-    Message(Box<NewMessage>, oneshot::Sender<Result<Appended, AppendRejected>>),
+    Message(
+        Box<NewMessage>,
+        oneshot::Sender<Result<Appended, AppendRejected>>,
+    ),
     Receipt(ReceiptUpdate, oneshot::Sender<ReceiptOutcome>),
 }
 
@@ -33,15 +36,22 @@ pub struct GroupCommitter {
 impl GroupCommitter {
     /// Starts the committer task. It ends when every handle is dropped, after committing
     /// what was queued — which is what graceful shutdown relies on.
-    pub fn spawn(store: Arc<dyn Store>, fanout: Arc<dyn Fanout>) -> (Self, tokio::task::JoinHandle<()>) {
+    pub fn spawn(
+        store: Arc<dyn Store>,
+        fanout: Arc<dyn Fanout>,
+    ) -> (Self, tokio::task::JoinHandle<()>) {
         let (tx, rx) = mpsc::channel(QUEUE_DEPTH);
         let handle = tokio::spawn(run(store, fanout, rx));
         (Self { tx }, handle)
     }
 
-    pub async fn append(&self, message: NewMessage) -> DomainResult<Result<Appended, AppendRejected>> {
+    pub async fn append(
+        &self,
+        message: NewMessage,
+    ) -> DomainResult<Result<Appended, AppendRejected>> {
         let (done, wait) = oneshot::channel();
-        self.submit(Pending::Message(Box::new(message), done)).await?;
+        self.submit(Pending::Message(Box::new(message), done))
+            .await?;
         wait.await.map_err(|_| commit_failed())
     }
 

@@ -5,7 +5,7 @@
 //! Routing rule: a workspace's agents receive every event of the workspace; a contact receives
 //! only events of its own conversations, never private notes.
 
-use shoptalk_types::frames::{Principal, PresenceStatus};
+use shoptalk_types::frames::{PresenceStatus, Principal};
 use shoptalk_types::ids::*;
 use shoptalk_types::model::{Conversation, Message, ReceiptKind, Side};
 
@@ -36,7 +36,9 @@ pub enum LiveEvent {
         agent_id: AgentId,
         status: PresenceStatus,
     },
-    Conversation { conversation: Conversation },
+    Conversation {
+        conversation: Conversation,
+    },
 }
 
 impl LiveEvent {

@@ -155,6 +155,10 @@ pub struct Appended {
 pub enum AppendRejected {
     /// Unknown conversation, another workspace's, or (with `only_if_contact`) another contact's.
     ConversationNotFound,
+    /// The `client_msg_id` belongs to another sender's message in this conversation.
+    /// Idempotency keys are the sender's own: answering with that message could hand an
+    /// agent's private note to a contact who guessed its key.
+    ClientMsgIdTaken,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -284,8 +288,7 @@ pub trait Store: Send + Sync + 'static {
     /// An anonymous widget visitor. Emits `contact.created`.
     async fn insert_anonymous_contact(&self, ws: WorkspaceId) -> StoreResult<Contact>;
     async fn contact(&self, ws: WorkspaceId, id: ContactId) -> StoreResult<Option<Contact>>;
-    async fn list_contacts(&self, ws: WorkspaceId, q: &ContactQuery)
-    -> StoreResult<Page<Contact>>;
+    async fn list_contacts(&self, ws: WorkspaceId, q: &ContactQuery) -> StoreResult<Page<Contact>>;
     /// Partial update; `attributes` merge key by key, a `null` value removes the key.
     /// Emits `contact.updated`.
     async fn update_contact(

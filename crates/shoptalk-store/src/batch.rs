@@ -131,10 +131,8 @@ impl Working {
 /// (missing ones do not exist); `existing` the stored messages holding the batch's
 /// idempotency keys.
 ///
-/// A `client_msg_id` that matches a message of another sender is refused (as
-/// `ConversationNotFound`) rather than answered with that message: idempotency keys are the
-/// sender's own, and answering would hand, say, an agent's private note to a contact who
-/// guessed its key.
+/// A `client_msg_id` that matches a message of another sender is refused
+/// (`ClientMsgIdTaken`) rather than answered with that message.
 pub fn plan(
     batch: &WriteBatch,
     convs: &HashMap<ConversationId, ConversationState>,
@@ -179,7 +177,7 @@ pub fn plan(
                         duplicate: true,
                     })
                 } else {
-                    Err(AppendRejected::ConversationNotFound)
+                    Err(AppendRejected::ClientMsgIdTaken)
                 };
                 plan.outcome.messages.push(result);
                 continue;
@@ -396,7 +394,7 @@ mod tests {
         let p = plan(&batch, &convs(&f), &HashMap::new());
         assert_eq!(
             p.outcome.messages[1].as_ref().unwrap_err(),
-            &AppendRejected::ConversationNotFound
+            &AppendRejected::ClientMsgIdTaken
         );
         assert_eq!(p.inserts.len(), 1);
     }

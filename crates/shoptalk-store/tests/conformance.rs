@@ -69,6 +69,7 @@ macro_rules! for_each_check {
             contact_pages_cover_every_row_once,
             seqs_are_gapless_across_batches,
             duplicate_client_msg_id_returns_original,
+            client_msg_id_of_another_sender_is_refused,
             only_if_contact_refuses_other_contacts,
             other_workspace_conversation_is_not_found,
             messages_after_and_before,
@@ -1524,6 +1525,26 @@ async fn duplicate_client_msg_id_returns_original(store: Arc<dyn Store>) {
     let mut m = new_message(&other, from_contact(c.id), "elsewhere");
     m.client_msg_id = Some("k1".into());
     assert!(!send(store, m).await.duplicate);
+}
+
+async fn client_msg_id_of_another_sender_is_refused(store: Arc<dyn Store>) {
+    let store = &*store;
+    let ws = workspace(store).await;
+    let c = contact(store, ws.id, "Ann").await;
+    let conv = conversation(store, ws.id, c.id).await;
+    let mut note = new_message(&conv, from_agent(ws.owner), "private note");
+    note.private = true;
+    note.client_msg_id = Some("k".into());
+    send(store, note).await;
+    let mut guess = new_message(&conv, from_contact(c.id), "guess");
+    guess.client_msg_id = Some("k".into());
+    let out = commit(store, vec![guess]).await;
+    assert_eq!(
+        out[0].as_ref().unwrap_err(),
+        &AppendRejected::ClientMsgIdTaken,
+        "another sender's key never returns that sender's message"
+    );
+    assert_eq!(all_messages(store, &conv).await.len(), 1);
 }
 
 async fn only_if_contact_refuses_other_contacts(store: Arc<dyn Store>) {

@@ -75,7 +75,10 @@ fn free_port() -> SocketAddr {
 
 /// Runs the binary with `args` and returns its stdout; panics on failure.
 pub fn run_cli(binary: &Path, args: &[&str]) -> String {
-    let out = Command::new(binary).args(args).output().expect("run shoptalk");
+    let out = Command::new(binary)
+        .args(args)
+        .output()
+        .expect("run shoptalk");
     assert!(
         out.status.success(),
         "shoptalk {args:?} failed: {}",

@@ -39,8 +39,12 @@ impl TestApp {
         // Tests open many sessions from one address.
         config.http.login_per_minute = 10_000;
         config.http.widget_sessions_per_minute = 10_000;
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
-        let server = server::start(&config, listener).await.expect("server starts");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
+        let server = server::start(&config, listener)
+            .await
+            .expect("server starts");
         let workspace = server
             .app
             .create_workspace("Test Shop", "owner@test.example", Some(OWNER_PASSWORD))
@@ -77,17 +81,28 @@ impl TestApp {
     }
 
     pub async fn get(&self, path: &str, token: Option<&str>) -> (StatusCode, Value) {
-        self.send(self.http.get(format!("{}{path}", self.base_url)), token).await
+        self.send(self.http.get(format!("{}{path}", self.base_url)), token)
+            .await
     }
 
     pub async fn post(&self, path: &str, token: Option<&str>, body: Value) -> (StatusCode, Value) {
-        self.send(self.http.post(format!("{}{path}", self.base_url)).json(&body), token)
-            .await
+        self.send(
+            self.http
+                .post(format!("{}{path}", self.base_url))
+                .json(&body),
+            token,
+        )
+        .await
     }
 
     pub async fn patch(&self, path: &str, token: Option<&str>, body: Value) -> (StatusCode, Value) {
-        self.send(self.http.patch(format!("{}{path}", self.base_url)).json(&body), token)
-            .await
+        self.send(
+            self.http
+                .patch(format!("{}{path}", self.base_url))
+                .json(&body),
+            token,
+        )
+        .await
     }
 
     /// The workspace's admin API key.

@@ -25,7 +25,9 @@ impl WsClient {
         request
             .headers_mut()
             .insert("origin", "http://localhost".parse().expect("origin"));
-        let (stream, _) = tokio_tungstenite::connect_async(request).await.expect("ws connect");
+        let (stream, _) = tokio_tungstenite::connect_async(request)
+            .await
+            .expect("ws connect");
         let mut client = Self { stream };
         match client.next().await {
             Some(ServerFrame::Hello { .. }) => client,
@@ -35,7 +37,10 @@ impl WsClient {
 
     pub async fn send(&mut self, frame: &ClientFrame) {
         let text = serde_json::to_string(frame).expect("frame");
-        self.stream.send(WsMessage::text(text)).await.expect("ws send");
+        self.stream
+            .send(WsMessage::text(text))
+            .await
+            .expect("ws send");
     }
 
     /// The next protocol frame, `None` when the socket closed. Panics after a timeout.
@@ -55,7 +60,10 @@ impl WsClient {
     }
 
     /// Skips frames until one matches.
-    pub async fn next_matching(&mut self, mut wanted: impl FnMut(&ServerFrame) -> bool) -> ServerFrame {
+    pub async fn next_matching(
+        &mut self,
+        mut wanted: impl FnMut(&ServerFrame) -> bool,
+    ) -> ServerFrame {
         loop {
             let frame = self.next().await.expect("socket closed while waiting");
             if wanted(&frame) {

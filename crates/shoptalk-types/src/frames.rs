@@ -184,8 +184,14 @@ mod tests {
 
     #[test]
     fn refuses_oversized_frames_before_parsing() {
-        let big = format!(r#"{{"type":"ping","pad":"{}"}}"#, "x".repeat(MAX_CLIENT_FRAME_BYTES));
-        assert!(matches!(ClientFrame::decode(&big), Err(FrameError::TooLarge(_))));
+        let big = format!(
+            r#"{{"type":"ping","pad":"{}"}}"#,
+            "x".repeat(MAX_CLIENT_FRAME_BYTES)
+        );
+        assert!(matches!(
+            ClientFrame::decode(&big),
+            Err(FrameError::TooLarge(_))
+        ));
     }
 
     proptest! {

@@ -184,7 +184,10 @@ mod tests {
     #[test]
     fn layers_override_in_order() {
         figment::Jail::expect_with(|jail| {
-            jail.create_file("shoptalk.toml", "listen = \"127.0.0.1:9000\"\n[http]\nlogin_per_minute = 3\n")?;
+            jail.create_file(
+                "shoptalk.toml",
+                "listen = \"127.0.0.1:9000\"\n[http]\nlogin_per_minute = 3\n",
+            )?;
             jail.set_env("SHOPTALK_HTTP__LOGIN_PER_MINUTE", "7");
             jail.set_env("SHOPTALK_TEST_SOMETHING_ELSE", "ignored");
             let flags = FlagOverrides {

@@ -64,7 +64,8 @@ Try it:
 pub async fn seed(app: &App, data_dir: &Path) -> anyhow::Result<DemoCredentials> {
     let path = data_dir.join("demo.json");
     if let Ok(existing) = std::fs::read(&path) {
-        return serde_json::from_slice(&existing).context("demo.json is damaged; delete the demo data dir");
+        return serde_json::from_slice(&existing)
+            .context("demo.json is damaged; delete the demo data dir");
     }
     let created = app
         .create_workspace("Demo Shop", OWNER_EMAIL, Some(OWNER_PASSWORD))
@@ -74,7 +75,9 @@ pub async fn seed(app: &App, data_dir: &Path) -> anyhow::Result<DemoCredentials>
         .authenticate(&created.api_key, None)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
-    seed_shop(app, &admin).await.map_err(|e| anyhow::anyhow!("seeding the demo failed: {e}"))?;
+    seed_shop(app, &admin)
+        .await
+        .map_err(|e| anyhow::anyhow!("seeding the demo failed: {e}"))?;
     let credentials = DemoCredentials {
         workspace_id: created.workspace_id,
         api_key: created.api_key,
@@ -115,85 +118,144 @@ fn contact(external_id: &str, name: &str, email: &str, locale: &str, tz: &str) -
 fn stories() -> Vec<Story> {
     vec![
         Story {
-            contact: contact("cust-1001", "Amélie Durand", "amelie@example.com", "fr-FR", "Europe/Paris"),
+            contact: contact(
+                "cust-1001",
+                "Amélie Durand",
+                "amelie@example.com",
+                "fr-FR",
+                "Europe/Paris",
+            ),
             status: ConversationStatus::Open,
             labels: &["sizing"],
             lines: vec![
-                (true, Content::text("Bonjour ! Do the linen shirts run small? I'm usually an M.")),
-                (false, content(json!({
-                    "type": "text",
-                    "text": "They run true to size. Which colour would you like?",
-                    "quick_replies": [
-                        {"type": "reply", "text": "Sand", "payload": "colour:sand"},
-                        {"type": "reply", "text": "Navy", "payload": "colour:navy"}
-                    ]
-                }))),
+                (
+                    true,
+                    Content::text("Bonjour ! Do the linen shirts run small? I'm usually an M."),
+                ),
+                (
+                    false,
+                    content(json!({
+                        "type": "text",
+                        "text": "They run true to size. Which colour would you like?",
+                        "quick_replies": [
+                            {"type": "reply", "text": "Sand", "payload": "colour:sand"},
+                            {"type": "reply", "text": "Navy", "payload": "colour:navy"}
+                        ]
+                    })),
+                ),
                 (true, Content::text("Navy please")),
-                (false, content(json!({
-                    "type": "product",
-                    "product_id": "linen-shirt",
-                    "variant_id": "linen-shirt-navy-m",
-                    "title": "Linen shirt — Navy, M",
-                    "price": {"amount_minor": 5900, "currency": "EUR"},
-                    "url": "https://demo.shoptalk.test/products/linen-shirt",
-                    "actions": [
-                        {"type": "add_to_cart", "text": "Add to cart", "product_id": "linen-shirt", "variant_id": "linen-shirt-navy-m", "quantity": 1}
-                    ]
-                }))),
+                (
+                    false,
+                    content(json!({
+                        "type": "product",
+                        "product_id": "linen-shirt",
+                        "variant_id": "linen-shirt-navy-m",
+                        "title": "Linen shirt — Navy, M",
+                        "price": {"amount_minor": 5900, "currency": "EUR"},
+                        "url": "https://demo.shoptalk.test/products/linen-shirt",
+                        "actions": [
+                            {"type": "add_to_cart", "text": "Add to cart", "product_id": "linen-shirt", "variant_id": "linen-shirt-navy-m", "quantity": 1}
+                        ]
+                    })),
+                ),
             ],
         },
         Story {
-            contact: contact("cust-1002", "Jonas Weber", "jonas@example.com", "de-DE", "Europe/Berlin"),
+            contact: contact(
+                "cust-1002",
+                "Jonas Weber",
+                "jonas@example.com",
+                "de-DE",
+                "Europe/Berlin",
+            ),
             status: ConversationStatus::Pending,
             labels: &["order-status"],
             lines: vec![
                 (true, Content::text("Where is my order #1042?")),
-                (false, content(json!({
-                    "type": "order",
-                    "order_id": "order-1042",
-                    "number": "1042",
-                    "status": "shipped",
-                    "total": {"amount_minor": 12900, "currency": "EUR"},
-                    "carrier": "DHL",
-                    "tracking_number": "JD014600006281230000",
-                    "tracking_url": "https://demo.shoptalk.test/track/JD014600006281230000"
-                }))),
+                (
+                    false,
+                    content(json!({
+                        "type": "order",
+                        "order_id": "order-1042",
+                        "number": "1042",
+                        "status": "shipped",
+                        "total": {"amount_minor": 12900, "currency": "EUR"},
+                        "carrier": "DHL",
+                        "tracking_number": "JD014600006281230000",
+                        "tracking_url": "https://demo.shoptalk.test/track/JD014600006281230000"
+                    })),
+                ),
             ],
         },
         Story {
-            contact: contact("cust-1003", "Lucía García", "lucia@example.com", "es-ES", "Europe/Madrid"),
+            contact: contact(
+                "cust-1003",
+                "Lucía García",
+                "lucia@example.com",
+                "es-ES",
+                "Europe/Madrid",
+            ),
             status: ConversationStatus::Open,
             labels: &["personal-shopper"],
             lines: vec![
-                (true, Content::text("¿Me recomiendan algo para una boda en la playa?")),
-                (false, content(json!({
-                    "type": "carousel",
-                    "cards": [
-                        {"title": "Linen suit", "description": "Breathable, sand colour", "actions": [
-                            {"type": "link", "text": "View", "url": "https://demo.shoptalk.test/products/linen-suit"}]},
-                        {"title": "Espadrilles", "description": "Hand-stitched jute sole", "actions": [
-                            {"type": "link", "text": "View", "url": "https://demo.shoptalk.test/products/espadrilles"}]},
-                        {"title": "Straw hat", "description": "Wide brim", "actions": [
-                            {"type": "postback", "text": "More like this", "payload": "similar:straw-hat"}]}
-                    ]
-                }))),
+                (
+                    true,
+                    Content::text("¿Me recomiendan algo para una boda en la playa?"),
+                ),
+                (
+                    false,
+                    content(json!({
+                        "type": "carousel",
+                        "cards": [
+                            {"title": "Linen suit", "description": "Breathable, sand colour", "actions": [
+                                {"type": "link", "text": "View", "url": "https://demo.shoptalk.test/products/linen-suit"}]},
+                            {"title": "Espadrilles", "description": "Hand-stitched jute sole", "actions": [
+                                {"type": "link", "text": "View", "url": "https://demo.shoptalk.test/products/espadrilles"}]},
+                            {"title": "Straw hat", "description": "Wide brim", "actions": [
+                                {"type": "postback", "text": "More like this", "payload": "similar:straw-hat"}]}
+                        ]
+                    })),
+                ),
             ],
         },
         Story {
-            contact: contact("cust-1004", "Sam Lee", "sam@example.com", "en-GB", "Europe/London"),
+            contact: contact(
+                "cust-1004",
+                "Sam Lee",
+                "sam@example.com",
+                "en-GB",
+                "Europe/London",
+            ),
             status: ConversationStatus::Resolved,
             labels: &["returns"],
             lines: vec![
-                (true, Content::text("I'd like to return the wool scarf, it's itchy.")),
-                (false, Content::text("Sorry to hear that! I've started the return; you'll get a label by email.")),
+                (
+                    true,
+                    Content::text("I'd like to return the wool scarf, it's itchy."),
+                ),
+                (
+                    false,
+                    Content::text(
+                        "Sorry to hear that! I've started the return; you'll get a label by email.",
+                    ),
+                ),
                 (true, Content::text("Thanks, got it 👍")),
             ],
         },
         Story {
-            contact: contact("cust-1005", "Yuki Tanaka", "yuki@example.com", "ja-JP", "Asia/Tokyo"),
+            contact: contact(
+                "cust-1005",
+                "Yuki Tanaka",
+                "yuki@example.com",
+                "ja-JP",
+                "Asia/Tokyo",
+            ),
             status: ConversationStatus::Open,
             labels: &[],
-            lines: vec![(true, Content::text("<b>Is this bold?</b> Markup in messages is shown as text."))],
+            lines: vec![(
+                true,
+                Content::text("<b>Is this bold?</b> Markup in messages is shown as text."),
+            )],
         },
     ]
 }
@@ -222,10 +284,20 @@ async fn seed_shop(app: &App, admin: &Actor) -> shoptalk_core::DomainResult<()> 
             contact_id: customer.id,
         };
         let conversation = app
-            .create_conversation(admin, &NewConversation { contact_id: customer.id, channel: None })
+            .create_conversation(
+                admin,
+                &NewConversation {
+                    contact_id: customer.id,
+                    channel: None,
+                },
+            )
             .await?;
         for (n, (from_customer, content)) in story.lines.into_iter().enumerate() {
-            let sender = if from_customer { &customer_actor } else { &agent_actor };
+            let sender = if from_customer {
+                &customer_actor
+            } else {
+                &agent_actor
+            };
             let send = SendMessage {
                 client_msg_id: Some(format!("demo-{i}-{n}")),
                 content,
@@ -239,7 +311,8 @@ async fn seed_shop(app: &App, admin: &Actor) -> shoptalk_core::DomainResult<()> 
                 content: Content::text("VIP customer: offer free shipping if she hesitates."),
                 private: true,
             };
-            app.send_message(&agent_actor, conversation.id, &note).await?;
+            app.send_message(&agent_actor, conversation.id, &note)
+                .await?;
         }
         let patch = ConversationPatch {
             status: Some(story.status),
@@ -247,7 +320,8 @@ async fn seed_shop(app: &App, admin: &Actor) -> shoptalk_core::DomainResult<()> 
             labels: Some(story.labels.iter().map(|l| l.to_string()).collect()),
             ..ConversationPatch::default()
         };
-        app.update_conversation(admin, conversation.id, &patch).await?;
+        app.update_conversation(admin, conversation.id, &patch)
+            .await?;
     }
     Ok(())
 }

@@ -8,7 +8,11 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 #[derive(Parser)]
-#[command(name = "shoptalk", version, about = "Conversational commerce in one binary")]
+#[command(
+    name = "shoptalk",
+    version,
+    about = "Conversational commerce in one binary"
+)]
 struct Cli {
     /// TOML config file (see `shoptalk config default`).
     #[arg(long, global = true, env = "SHOPTALK_CONFIG")]
@@ -81,9 +85,16 @@ enum ConfigCommand {
     Default,
 }
 
-fn load(cli_config: Option<&PathBuf>, data_dir: Option<PathBuf>, listen: Option<SocketAddr>) -> anyhow::Result<Config> {
-    Config::load(cli_config.map(|p| p.as_path()), &FlagOverrides { data_dir, listen })
-        .context("invalid configuration")
+fn load(
+    cli_config: Option<&PathBuf>,
+    data_dir: Option<PathBuf>,
+    listen: Option<SocketAddr>,
+) -> anyhow::Result<Config> {
+    Config::load(
+        cli_config.map(|p| p.as_path()),
+        &FlagOverrides { data_dir, listen },
+    )
+    .context("invalid configuration")
 }
 
 #[tokio::main]
@@ -100,7 +111,10 @@ async fn main() -> anyhow::Result<()> {
             let config = load(cli.config.as_ref(), place.data_dir, None)?;
             logging::init(&config.log);
             server::open_store(&config).await?;
-            eprintln!("database at {} is up to date", config.database_path().display());
+            eprintln!(
+                "database at {} is up to date",
+                config.database_path().display()
+            );
             Ok(())
         }
         Command::Workspace {

@@ -9,8 +9,8 @@ use shoptalk_core::committer::GroupCommitter;
 use shoptalk_core::fanout::Fanout;
 use shoptalk_core::service::{BlobStore, Lifetimes, UrlGuard};
 use shoptalk_core::store::Store;
-use shoptalk_http::ws::Hub;
 use shoptalk_http::AppState;
+use shoptalk_http::ws::Hub;
 use shoptalk_jobs::egress::{self, EgressPolicy};
 use shoptalk_jobs::{JobRunner, WebhookDeliverer};
 use shoptalk_store::{DiskBlobStore, SqliteStore};
@@ -42,7 +42,11 @@ pub async fn open_store(config: &Config) -> anyhow::Result<Arc<dyn Store>> {
 /// a server on the same data dir.
 pub async fn offline_app(config: &Config) -> anyhow::Result<(App, JoinHandle<()>)> {
     let store = open_store(config).await?;
-    Ok(build_app(config, store, Arc::new(shoptalk_core::fanout::NoFanout)))
+    Ok(build_app(
+        config,
+        store,
+        Arc::new(shoptalk_core::fanout::NoFanout),
+    ))
 }
 
 fn build_app(
@@ -89,7 +93,9 @@ impl RunningServer {
     /// Graceful shutdown: stop accepting, close sockets with a reconnect hint, finish the
     /// in-flight commits, stop the workers.
     pub async fn shutdown(self) -> anyhow::Result<()> {
-        let Self { app, stop, task, .. } = self;
+        let Self {
+            app, stop, task, ..
+        } = self;
         drop(app);
         let _ = stop.send(true);
         task.await.context("server task panicked")?
@@ -139,7 +145,10 @@ pub async fn start(config: &Config, listener: TcpListener) -> anyhow::Result<Run
         let _ = sweeper_task.await;
         let _ = jobs_task.await;
         // The committer ends once every handle is gone, after committing what was queued.
-        if tokio::time::timeout(DRAIN_TIMEOUT, committer_task).await.is_err() {
+        if tokio::time::timeout(DRAIN_TIMEOUT, committer_task)
+            .await
+            .is_err()
+        {
             tracing::warn!("commits still queued after {DRAIN_TIMEOUT:?}; stopping anyway");
         }
         served.context("HTTP server failed")

@@ -26,11 +26,19 @@ async fn customer_and_agent_chat_resume_and_retry() {
     let mut agent = app.ws(&agent_token).await;
 
     // Customer → agent: ack after commit, pushed to the agent.
-    customer.send(&send(conversation.id, "c1", "Hi, is the navy shirt in stock?")).await;
+    customer
+        .send(&send(
+            conversation.id,
+            "c1",
+            "Hi, is the navy shirt in stock?",
+        ))
+        .await;
     let acked = customer
         .next_matching(|f| matches!(f, ServerFrame::Ack { .. }))
         .await;
-    let ServerFrame::Ack { message: first, .. } = acked else { unreachable!() };
+    let ServerFrame::Ack { message: first, .. } = acked else {
+        unreachable!()
+    };
     assert_eq!(first.seq, 1);
     let pushed = agent
         .next_matching(|f| matches!(f, ServerFrame::Message { .. }))
@@ -38,21 +46,30 @@ async fn customer_and_agent_chat_resume_and_retry() {
     assert!(matches!(pushed, ServerFrame::Message { message } if message.id == first.id));
 
     // Agent → customer.
-    agent.send(&send(conversation.id, "a1", "Yes, in every size!")).await;
+    agent
+        .send(&send(conversation.id, "a1", "Yes, in every size!"))
+        .await;
     let reply = customer
         .next_matching(|f| matches!(f, ServerFrame::Message { message } if message.seq == 2))
         .await;
-    assert!(matches!(reply, ServerFrame::Message { message } if message.content == Content::text("Yes, in every size!")));
+    assert!(
+        matches!(reply, ServerFrame::Message { message } if message.content == Content::text("Yes, in every size!"))
+    );
 
     // The customer goes away; the agent writes twice more; the customer resumes from seq 2.
     customer.close().await;
     for (id, text) in [("a2", "Shall I reserve one?"), ("a3", "It ships today.")] {
         agent.send(&send(conversation.id, id, text)).await;
-        agent.next_matching(|f| matches!(f, ServerFrame::Ack { .. })).await;
+        agent
+            .next_matching(|f| matches!(f, ServerFrame::Ack { .. }))
+            .await;
     }
     let mut customer = app.ws(&visitor.token).await;
     customer
-        .send(&ClientFrame::Resume { conversation_id: conversation.id, after_seq: 2 })
+        .send(&ClientFrame::Resume {
+            conversation_id: conversation.id,
+            after_seq: 2,
+        })
         .await;
     let mut replayed = Vec::new();
     loop {
@@ -65,32 +82,69 @@ async fn customer_and_agent_chat_resume_and_retry() {
             _ => {}
         }
     }
-    assert_eq!(replayed, vec![3, 4], "exactly the missing messages, in order");
+    assert_eq!(
+        replayed,
+        vec![3, 4],
+        "exactly the missing messages, in order"
+    );
 
     // A retried send returns the original message and creates nothing.
-    customer.send(&send(conversation.id, "c1", "Hi, is the navy shirt in stock?")).await;
+    customer
+        .send(&send(
+            conversation.id,
+            "c1",
+            "Hi, is the navy shirt in stock?",
+        ))
+        .await;
     let retry = customer
         .next_matching(|f| matches!(f, ServerFrame::Ack { .. }))
         .await;
-    assert!(matches!(retry, ServerFrame::Ack { message, .. } if message.id == first.id && message.seq == 1));
+    assert!(
+        matches!(retry, ServerFrame::Ack { message, .. } if message.id == first.id && message.seq == 1)
+    );
     let (_, page) = app
-        .get(&format!("/api/v1/conversations/{}/messages?after_seq=0", conversation.id), Some(app.api_key()))
+        .get(
+            &format!(
+                "/api/v1/conversations/{}/messages?after_seq=0",
+                conversation.id
+            ),
+            Some(app.api_key()),
+        )
         .await;
     assert_eq!(page["items"].as_array().unwrap().len(), 4);
 
     // Read receipts move forward only.
     customer
-        .send(&ClientFrame::Receipt { conversation_id: conversation.id, kind: ReceiptKind::Read, seq: 4 })
+        .send(&ClientFrame::Receipt {
+            conversation_id: conversation.id,
+            kind: ReceiptKind::Read,
+            seq: 4,
+        })
         .await;
     let receipt = agent
         .next_matching(|f| matches!(f, ServerFrame::Receipt { .. }))
         .await;
-    assert!(matches!(receipt, ServerFrame::Receipt { side: Side::Contact, kind: ReceiptKind::Read, seq: 4, .. }));
+    assert!(matches!(
+        receipt,
+        ServerFrame::Receipt {
+            side: Side::Contact,
+            kind: ReceiptKind::Read,
+            seq: 4,
+            ..
+        }
+    ));
     customer
-        .send(&ClientFrame::Receipt { conversation_id: conversation.id, kind: ReceiptKind::Read, seq: 1 })
+        .send(&ClientFrame::Receipt {
+            conversation_id: conversation.id,
+            kind: ReceiptKind::Read,
+            seq: 1,
+        })
         .await;
     let (_, conv) = app
-        .get(&format!("/api/v1/conversations/{}", conversation.id), Some(app.api_key()))
+        .get(
+            &format!("/api/v1/conversations/{}", conversation.id),
+            Some(app.api_key()),
+        )
         .await;
     assert_eq!(conv["contact_read_seq"], 4);
     assert_eq!(conv["unread_by_contact"], 0);
@@ -117,11 +171,21 @@ async fn health_readiness_metrics_and_docs_are_served() {
     // Something is counted once traffic flowed.
     let visitor = app.visitor().await;
     app.conversation_for(&visitor).await;
-    let metrics = app.http.get(format!("{}/metrics", app.base_url)).send().await.unwrap();
+    let metrics = app
+        .http
+        .get(format!("{}/metrics", app.base_url))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(metrics.status(), 200);
     let text = metrics.text().await.unwrap();
     assert!(text.contains("shoptalk_http_requests_total"), "{text}");
-    let docs = app.http.get(format!("{}/api/docs", app.base_url)).send().await.unwrap();
+    let docs = app
+        .http
+        .get(format!("{}/api/docs", app.base_url))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(docs.status(), 200);
 }
 
@@ -130,16 +194,26 @@ async fn the_widget_may_call_the_api_from_the_shops_origin() {
     let app = TestApp::spawn().await;
     let preflight = app
         .http
-        .request(reqwest::Method::OPTIONS, format!("{}/api/v1/widget/sessions", app.base_url))
+        .request(
+            reqwest::Method::OPTIONS,
+            format!("{}/api/v1/widget/sessions", app.base_url),
+        )
         .header("origin", "https://shop.example")
         .header("access-control-request-method", "POST")
-        .header("access-control-request-headers", "content-type,authorization")
+        .header(
+            "access-control-request-headers",
+            "content-type,authorization",
+        )
         .send()
         .await
         .unwrap();
     assert!(preflight.status().is_success());
-    let allowed = preflight.headers()["access-control-allow-origin"].to_str().unwrap();
+    let allowed = preflight.headers()["access-control-allow-origin"]
+        .to_str()
+        .unwrap();
     assert_eq!(allowed, "*");
-    let methods = preflight.headers()["access-control-allow-methods"].to_str().unwrap();
+    let methods = preflight.headers()["access-control-allow-methods"]
+        .to_str()
+        .unwrap();
     assert!(methods.contains("POST"), "{methods}");
 }

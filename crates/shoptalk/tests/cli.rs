@@ -11,15 +11,31 @@ fn workspace_create_prints_the_keys() {
     let dir = tempfile::tempdir().unwrap();
     let out = run_cli(
         Path::new(BINARY),
-        &["workspace", "create", "--data-dir", dir.path().to_str().unwrap(), "--name", "Shop", "--owner-email", "o@shop.example"],
+        &[
+            "workspace",
+            "create",
+            "--data-dir",
+            dir.path().to_str().unwrap(),
+            "--name",
+            "Shop",
+            "--owner-email",
+            "o@shop.example",
+        ],
     );
     let created: Value = serde_json::from_str(&out).expect("one JSON object");
     for key in ["workspace_id", "api_key", "widget_key"] {
-        assert!(created[key].as_str().is_some_and(|v| !v.is_empty()), "{key} missing in {out}");
+        assert!(
+            created[key].as_str().is_some_and(|v| !v.is_empty()),
+            "{key} missing in {out}"
+        );
     }
     assert!(created["api_key"].as_str().unwrap().starts_with("stk_"));
     // A password was generated and shown once.
-    assert!(created["owner_password"].as_str().is_some_and(|p| p.len() >= 10));
+    assert!(
+        created["owner_password"]
+            .as_str()
+            .is_some_and(|p| p.len() >= 10)
+    );
 }
 
 #[tokio::test]
@@ -28,7 +44,16 @@ async fn workspace_create_works_while_a_server_runs_on_the_same_data_dir() {
     let server = BinaryServer::start(Path::new(BINARY), dir.path()).await;
     let out = run_cli(
         Path::new(BINARY),
-        &["workspace", "create", "--data-dir", dir.path().to_str().unwrap(), "--name", "Live", "--owner-email", "o@live.example"],
+        &[
+            "workspace",
+            "create",
+            "--data-dir",
+            dir.path().to_str().unwrap(),
+            "--name",
+            "Live",
+            "--owner-email",
+            "o@live.example",
+        ],
     );
     let created: Value = serde_json::from_str(&out).unwrap();
     // The running server sees the new workspace at once.
@@ -53,7 +78,13 @@ fn config_default_is_valid_toml_for_serve() {
     let data = dir.path().join("data");
     run_cli(
         Path::new(BINARY),
-        &["--config", file.to_str().unwrap(), "migrate", "--data-dir", data.to_str().unwrap()],
+        &[
+            "--config",
+            file.to_str().unwrap(),
+            "migrate",
+            "--data-dir",
+            data.to_str().unwrap(),
+        ],
     );
     assert!(data.join("shoptalk.db").exists());
 }

@@ -11,19 +11,45 @@ use std::time::Duration;
 const BINARY: &str = env!("CARGO_BIN_EXE_shoptalk");
 const CONVERSATIONS: usize = 8;
 
-async fn post(http: &reqwest::Client, url: String, token: &str, body: Value) -> Option<(u16, Value)> {
-    let res = http.post(url).bearer_auth(token).json(&body).send().await.ok()?;
+async fn post(
+    http: &reqwest::Client,
+    url: String,
+    token: &str,
+    body: Value,
+) -> Option<(u16, Value)> {
+    let res = http
+        .post(url)
+        .bearer_auth(token)
+        .json(&body)
+        .send()
+        .await
+        .ok()?;
     let status = res.status().as_u16();
     Some((status, res.json().await.ok()?))
 }
 
 /// Every message of a conversation, oldest first.
-async fn all_messages(http: &reqwest::Client, base: &str, key: &str, conversation: &str) -> Vec<Value> {
+async fn all_messages(
+    http: &reqwest::Client,
+    base: &str,
+    key: &str,
+    conversation: &str,
+) -> Vec<Value> {
     let mut out = Vec::new();
     let mut after = 0;
     loop {
-        let url = format!("{base}/api/v1/conversations/{conversation}/messages?after_seq={after}&limit=200");
-        let page: Value = http.get(url).bearer_auth(key).send().await.unwrap().json().await.unwrap();
+        let url = format!(
+            "{base}/api/v1/conversations/{conversation}/messages?after_seq={after}&limit=200"
+        );
+        let page: Value = http
+            .get(url)
+            .bearer_auth(key)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
         let items = page["items"].as_array().unwrap().clone();
         if items.is_empty() {
             return out;
@@ -39,7 +65,16 @@ async fn sigkill_during_a_burst_loses_no_acknowledged_message() {
     let data_dir = dir.path().to_str().unwrap();
     let created: Value = serde_json::from_str(&run_cli(
         Path::new(BINARY),
-        &["workspace", "create", "--data-dir", data_dir, "--name", "Crash", "--owner-email", "o@crash.example"],
+        &[
+            "workspace",
+            "create",
+            "--data-dir",
+            data_dir,
+            "--name",
+            "Crash",
+            "--owner-email",
+            "o@crash.example",
+        ],
     ))
     .unwrap();
     let key = created["api_key"].as_str().unwrap().to_string();
@@ -49,12 +84,22 @@ async fn sigkill_during_a_burst_loses_no_acknowledged_message() {
     let http = reqwest::Client::new();
     let mut conversations = Vec::new();
     for i in 0..CONVERSATIONS {
-        let (_, contact) = post(&http, format!("{base}/api/v1/contacts"), &key, json!({"external_id": format!("c{i}")}))
-            .await
-            .unwrap();
-        let (status, conv) = post(&http, format!("{base}/api/v1/conversations"), &key, json!({"contact_id": contact["id"]}))
-            .await
-            .unwrap();
+        let (_, contact) = post(
+            &http,
+            format!("{base}/api/v1/contacts"),
+            &key,
+            json!({"external_id": format!("c{i}")}),
+        )
+        .await
+        .unwrap();
+        let (status, conv) = post(
+            &http,
+            format!("{base}/api/v1/conversations"),
+            &key,
+            json!({"contact_id": contact["id"]}),
+        )
+        .await
+        .unwrap();
         assert_eq!(status, 201, "{conv}");
         conversations.push(conv["id"].as_str().unwrap().to_string());
     }
@@ -92,14 +137,23 @@ async fn sigkill_during_a_burst_loses_no_acknowledged_message() {
     let base = server.base_url();
     let acked = acked.lock().unwrap().clone();
     let total_acked: usize = acked.values().map(HashSet::len).sum();
-    assert!(total_acked > 50, "the burst was too small to test anything: {total_acked}");
+    assert!(
+        total_acked > 50,
+        "the burst was too small to test anything: {total_acked}"
+    );
 
     for (i, conversation) in conversations.iter().enumerate() {
         let messages = all_messages(&http, &base, &key, conversation).await;
-        let seqs: Vec<i64> = messages.iter().map(|m| m["seq"].as_i64().unwrap()).collect();
+        let seqs: Vec<i64> = messages
+            .iter()
+            .map(|m| m["seq"].as_i64().unwrap())
+            .collect();
         let expected: Vec<i64> = (1..=messages.len() as i64).collect();
         assert_eq!(seqs, expected, "seq has a gap or is out of order");
-        let ids: Vec<&str> = messages.iter().map(|m| m["client_msg_id"].as_str().unwrap()).collect();
+        let ids: Vec<&str> = messages
+            .iter()
+            .map(|m| m["client_msg_id"].as_str().unwrap())
+            .collect();
         let unique: HashSet<&str> = ids.iter().copied().collect();
         assert_eq!(unique.len(), ids.len(), "a message was stored twice");
         for id in acked.get(conversation).into_iter().flatten() {
@@ -114,7 +168,10 @@ async fn sigkill_during_a_burst_loses_no_acknowledged_message() {
         assert!(first == 201 || first == 200, "retry status {first}");
         assert_eq!(second, 200, "a second retry must return the original");
         let after = all_messages(&http, &base, &key, conversation).await;
-        let copies = after.iter().filter(|m| m["client_msg_id"] == retry.as_str()).count();
+        let copies = after
+            .iter()
+            .filter(|m| m["client_msg_id"] == retry.as_str())
+            .count();
         assert_eq!(copies, 1);
     }
     assert_eq!(server.terminate().code(), Some(0), "SIGTERM exits cleanly");

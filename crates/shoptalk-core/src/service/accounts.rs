@@ -1,10 +1,10 @@
 //! Workspaces, staff, sessions and API keys.
 
 use super::{Actor, App, Capability};
+use crate::StoreError;
 use crate::auth::{self, TokenKind};
 use crate::error::{DomainError, DomainResult};
 use crate::store::*;
-use crate::StoreError;
 use jiff::Timestamp;
 use shoptalk_types::ids::*;
 use shoptalk_types::model::*;
@@ -18,7 +18,10 @@ fn check_name(field: &str, name: &str) -> DomainResult<String> {
         return Err(DomainError::invalid(field, "must be 1 to 120 characters"));
     }
     if name.chars().any(char::is_control) {
-        return Err(DomainError::invalid(field, "must not contain control characters"));
+        return Err(DomainError::invalid(
+            field,
+            "must not contain control characters",
+        ));
     }
     Ok(name.to_string())
 }
@@ -91,7 +94,8 @@ impl App {
             },
             password_hash: auth::hash_password(password),
         };
-        let (key_record, secret) = new_api_key(workspace.workspace.id, "Default admin key", Scope::Admin);
+        let (key_record, secret) =
+            new_api_key(workspace.workspace.id, "Default admin key", Scope::Admin);
         self.store
             .create_workspace(&workspace, &owner, &key_record)
             .await
@@ -120,7 +124,9 @@ impl App {
                 let s = self.store.live_session(&hash, now).await?;
                 let s = s.ok_or(DomainError::Unauthenticated)?;
                 let agent = self.store.agent(s.workspace_id, s.agent_id).await?;
-                let agent = agent.filter(|a| a.agent.active).ok_or(DomainError::Unauthenticated)?;
+                let agent = agent
+                    .filter(|a| a.agent.active)
+                    .ok_or(DomainError::Unauthenticated)?;
                 Actor::Agent {
                     workspace_id: s.workspace_id,
                     agent_id: s.agent_id,
@@ -159,7 +165,11 @@ impl App {
         contact_id: ContactId,
         identity_token: Option<&str>,
     ) -> DomainResult<()> {
-        let workspace = self.store.workspace(ws).await?.ok_or(DomainError::Unauthenticated)?;
+        let workspace = self
+            .store
+            .workspace(ws)
+            .await?
+            .ok_or(DomainError::Unauthenticated)?;
         if !workspace.workspace.identity_required {
             return Ok(());
         }
@@ -212,7 +222,9 @@ impl App {
     /// Ends an agent session. API keys are revoked through their own route, not logged out.
     pub async fn logout(&self, token: &str) -> DomainResult<()> {
         if TokenKind::of(token) != Some(TokenKind::Session) {
-            return Err(DomainError::Forbidden("only agent sessions can log out; revoke API keys instead"));
+            return Err(DomainError::Forbidden(
+                "only agent sessions can log out; revoke API keys instead",
+            ));
         }
         Ok(self.store.revoke_session(&auth::token_hash(token)).await?)
     }
@@ -231,10 +243,15 @@ impl App {
         let record = self.store.agent(workspace_id, agent_id).await?;
         let record = record.ok_or(DomainError::NotFound("agent"))?;
         if !auth::verify_password(&req.current_password, &record.password_hash) {
-            return Err(DomainError::invalid("current_password", "is not the current password"));
+            return Err(DomainError::invalid(
+                "current_password",
+                "is not the current password",
+            ));
         }
         let hash = auth::hash_password(&req.new_password);
-        self.store.set_agent_password(workspace_id, agent_id, &hash).await?;
+        self.store
+            .set_agent_password(workspace_id, agent_id, &hash)
+            .await?;
         Ok(())
     }
 
@@ -261,7 +278,9 @@ impl App {
     pub async fn identity_secret(&self, actor: &Actor) -> DomainResult<String> {
         actor.require(Capability::Admin)?;
         let record = self.store.workspace(actor.workspace_id()).await?;
-        Ok(record.ok_or(DomainError::NotFound("workspace"))?.identity_secret)
+        Ok(record
+            .ok_or(DomainError::NotFound("workspace"))?
+            .identity_secret)
     }
 
     pub async fn update_workspace(
@@ -279,7 +298,10 @@ impl App {
                 check_origin(&format!("allowed_origins[{i}]"), origin)?;
             }
         }
-        let record = self.store.update_workspace(actor.workspace_id(), &patch).await?;
+        let record = self
+            .store
+            .update_workspace(actor.workspace_id(), &patch)
+            .await?;
         Ok(record.ok_or(DomainError::NotFound("workspace"))?.workspace)
     }
 
@@ -307,7 +329,10 @@ impl App {
             },
             password_hash: auth::hash_password(&new.password),
         };
-        self.store.insert_agent(&record).await.map_err(duplicate_as_conflict)?;
+        self.store
+            .insert_agent(&record)
+            .await
+            .map_err(duplicate_as_conflict)?;
         Ok(record.agent)
     }
 
@@ -320,7 +345,11 @@ impl App {
     ) -> DomainResult<Agent> {
         actor.require(Capability::Admin)?;
         let ws = actor.workspace_id();
-        let target = self.store.agent(ws, id).await?.ok_or(DomainError::NotFound("agent"))?;
+        let target = self
+            .store
+            .agent(ws, id)
+            .await?
+            .ok_or(DomainError::NotFound("agent"))?;
         require_owner_for(actor, target.agent.role)?;
         if let Some(role) = patch.role {
             require_owner_for(actor, role)?;
@@ -338,7 +367,11 @@ impl App {
         Ok(self.store.list_api_keys(actor.workspace_id()).await?)
     }
 
-    pub async fn create_api_key(&self, actor: &Actor, new: &NewApiKey) -> DomainResult<ApiKeyCreated> {
+    pub async fn create_api_key(
+        &self,
+        actor: &Actor,
+        new: &NewApiKey,
+    ) -> DomainResult<ApiKeyCreated> {
         actor.require(Capability::Admin)?;
         let name = check_name("name", &new.name)?;
         let (record, secret) = new_api_key(actor.workspace_id(), &name, new.scope);
@@ -360,8 +393,19 @@ impl App {
 }
 
 fn require_owner_for(actor: &Actor, role: Role) -> DomainResult<()> {
-    let is_owner = matches!(actor, Actor::Agent { role: Role::Owner, .. })
-        || matches!(actor, Actor::ApiKey { scope: Scope::Admin, .. });
+    let is_owner = matches!(
+        actor,
+        Actor::Agent {
+            role: Role::Owner,
+            ..
+        }
+    ) || matches!(
+        actor,
+        Actor::ApiKey {
+            scope: Scope::Admin,
+            ..
+        }
+    );
     if role == Role::Owner && !is_owner {
         return Err(DomainError::Forbidden("only an owner can manage owners"));
     }
@@ -370,14 +414,18 @@ fn require_owner_for(actor: &Actor, role: Role) -> DomainResult<()> {
 
 /// An origin is `scheme://host[:port]`, nothing more.
 fn check_origin(field: &str, origin: &str) -> DomainResult<()> {
-    let parsed = url::Url::parse(origin).map_err(|_| DomainError::invalid(field, "is not an origin"))?;
+    let parsed =
+        url::Url::parse(origin).map_err(|_| DomainError::invalid(field, "is not an origin"))?;
     let is_bare = matches!(parsed.scheme(), "http" | "https")
         && parsed.host().is_some()
         && parsed.origin().ascii_serialization() == origin.trim_end_matches('/');
     if is_bare {
         Ok(())
     } else {
-        Err(DomainError::invalid(field, "must look like https://shop.example.com"))
+        Err(DomainError::invalid(
+            field,
+            "must look like https://shop.example.com",
+        ))
     }
 }
 
@@ -404,8 +452,18 @@ mod tests {
 
     #[test]
     fn emails_are_normalised_or_refused() {
-        assert_eq!(check_email("email", " Ann@Shop.Example ").unwrap(), "ann@shop.example");
-        for bad in ["", "ann", "@shop.example", "ann@localhost", "a b@c.d", "a@b@c.d"] {
+        assert_eq!(
+            check_email("email", " Ann@Shop.Example ").unwrap(),
+            "ann@shop.example"
+        );
+        for bad in [
+            "",
+            "ann",
+            "@shop.example",
+            "ann@localhost",
+            "a b@c.d",
+            "a@b@c.d",
+        ] {
             assert!(check_email("email", bad).is_err(), "{bad}");
         }
     }

@@ -110,7 +110,9 @@ impl Actor {
     pub fn require(&self, needed: Capability) -> DomainResult<()> {
         match self.capability() {
             Some(have) if have >= needed => Ok(()),
-            Some(_) => Err(DomainError::Forbidden("your role or key scope does not allow this")),
+            Some(_) => Err(DomainError::Forbidden(
+                "your role or key scope does not allow this",
+            )),
             None => Err(DomainError::Forbidden("customers cannot do this")),
         }
     }

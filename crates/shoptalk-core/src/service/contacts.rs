@@ -1,9 +1,9 @@
 //! Contacts: the shop's customers and the widget's visitors.
 
 use super::{Actor, App, Capability, page_limit, parse_cursor};
+use crate::StoreError;
 use crate::error::{DomainError, DomainResult};
 use crate::store::ContactQuery;
-use crate::StoreError;
 use shoptalk_types::ids::ContactId;
 use shoptalk_types::model::{Contact, ContactPatch, NewContact, Page};
 
@@ -29,24 +29,38 @@ pub(crate) fn validate_contact(c: &NewContact) -> DomainResult<NewContact> {
             && digits.bytes().all(|b| b.is_ascii_digit())
             && !digits.starts_with('0');
         if !e164 {
-            return Err(DomainError::invalid("phone", "must be E.164, like +33612345678"));
+            return Err(DomainError::invalid(
+                "phone",
+                "must be E.164, like +33612345678",
+            ));
         }
     }
     if let Some(locale) = &c.locale {
         let ok = (2..=35).contains(&locale.len())
-            && locale.split('-').all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_alphanumeric()));
+            && locale
+                .split('-')
+                .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_alphanumeric()));
         if !ok {
-            return Err(DomainError::invalid("locale", "must be a BCP 47 tag, like fr-FR"));
+            return Err(DomainError::invalid(
+                "locale",
+                "must be a BCP 47 tag, like fr-FR",
+            ));
         }
     }
     if let Some(tz) = &c.timezone
         && jiff::tz::db().get(tz).is_err()
     {
-        return Err(DomainError::invalid("timezone", "must be an IANA time zone, like Europe/Paris"));
+        return Err(DomainError::invalid(
+            "timezone",
+            "must be an IANA time zone, like Europe/Paris",
+        ));
     }
     if let Some(attributes) = &c.attributes {
         if attributes.len() > MAX_ATTRIBUTES {
-            return Err(DomainError::invalid("attributes", "may hold at most 100 keys"));
+            return Err(DomainError::invalid(
+                "attributes",
+                "may hold at most 100 keys",
+            ));
         }
         if let Some(key) = attributes
             .keys()
@@ -58,7 +72,10 @@ pub(crate) fn validate_contact(c: &NewContact) -> DomainResult<NewContact> {
             ));
         }
         if serde_json::to_vec(attributes).map_or(0, |v| v.len()) > MAX_ATTRIBUTES_JSON_BYTES {
-            return Err(DomainError::invalid("attributes", "may be at most 16 KiB of JSON"));
+            return Err(DomainError::invalid(
+                "attributes",
+                "may be at most 16 KiB of JSON",
+            ));
         }
     }
     if let Some(tags) = &c.tags {
@@ -69,7 +86,10 @@ pub(crate) fn validate_contact(c: &NewContact) -> DomainResult<NewContact> {
             .iter()
             .position(|t| t.trim().is_empty() || t.chars().count() > MAX_TAG_CHARS)
         {
-            return Err(DomainError::invalid(format!("tags[{i}]"), "must be 1 to 50 characters"));
+            return Err(DomainError::invalid(
+                format!("tags[{i}]"),
+                "must be 1 to 50 characters",
+            ));
         }
     }
     Ok(c)
@@ -94,17 +114,27 @@ fn trimmed(value: Option<String>, field: &str, max: usize) -> DomainResult<Optio
 
 fn contact_conflict(e: StoreError) -> DomainError {
     match e {
-        StoreError::Duplicate(what) => DomainError::Conflict(format!("another contact has this {what}")),
+        StoreError::Duplicate(what) => {
+            DomainError::Conflict(format!("another contact has this {what}"))
+        }
         other => other.into(),
     }
 }
 
 impl App {
     /// Creates or updates (by external id, else email). Returns whether it was created.
-    pub async fn upsert_contact(&self, actor: &Actor, new: &NewContact) -> DomainResult<(Contact, bool)> {
+    pub async fn upsert_contact(
+        &self,
+        actor: &Actor,
+        new: &NewContact,
+    ) -> DomainResult<(Contact, bool)> {
         actor.require(Capability::Write)?;
         let new = validate_contact(new)?;
-        if new.external_id.is_none() && new.email.is_none() && new.phone.is_none() && new.name.is_none() {
+        if new.external_id.is_none()
+            && new.email.is_none()
+            && new.phone.is_none()
+            && new.name.is_none()
+        {
             return Err(DomainError::invalid(
                 "external_id",
                 "a contact needs at least an external_id, email, phone or name",
@@ -173,12 +203,39 @@ mod tests {
 
     #[test]
     fn each_bad_field_is_named() {
-        assert_eq!(field_of(NewContact { phone: Some("0612345678".into()), ..Default::default() }), "phone");
-        assert_eq!(field_of(NewContact { email: Some("nope".into()), ..Default::default() }), "email");
-        assert_eq!(field_of(NewContact { timezone: Some("Mars/Base".into()), ..Default::default() }), "timezone");
-        assert_eq!(field_of(NewContact { locale: Some("fr_FR!".into()), ..Default::default() }), "locale");
         assert_eq!(
-            field_of(NewContact { tags: Some(vec!["ok".into(), " ".into()]), ..Default::default() }),
+            field_of(NewContact {
+                phone: Some("0612345678".into()),
+                ..Default::default()
+            }),
+            "phone"
+        );
+        assert_eq!(
+            field_of(NewContact {
+                email: Some("nope".into()),
+                ..Default::default()
+            }),
+            "email"
+        );
+        assert_eq!(
+            field_of(NewContact {
+                timezone: Some("Mars/Base".into()),
+                ..Default::default()
+            }),
+            "timezone"
+        );
+        assert_eq!(
+            field_of(NewContact {
+                locale: Some("fr_FR!".into()),
+                ..Default::default()
+            }),
+            "locale"
+        );
+        assert_eq!(
+            field_of(NewContact {
+                tags: Some(vec!["ok".into(), " ".into()]),
+                ..Default::default()
+            }),
             "tags[1]"
         );
     }

@@ -86,7 +86,10 @@ impl App {
             limit: page_limit(filter.limit),
             after: parse_cursor(filter.cursor.as_deref())?,
         };
-        Ok(self.store.list_conversations(actor.workspace_id(), &q).await?)
+        Ok(self
+            .store
+            .list_conversations(actor.workspace_id(), &q)
+            .await?)
     }
 
     pub async fn update_conversation(
@@ -114,14 +117,23 @@ impl App {
         let mut patch = patch.clone();
         match (patch.status, patch.snoozed_until) {
             (Some(ConversationStatus::Snoozed), None) => {
-                return Err(DomainError::invalid("snoozed_until", "is required to snooze"));
+                return Err(DomainError::invalid(
+                    "snoozed_until",
+                    "is required to snooze",
+                ));
             }
             (Some(ConversationStatus::Snoozed), Some(until)) if until <= Timestamp::now() => {
-                return Err(DomainError::invalid("snoozed_until", "must be in the future"));
+                return Err(DomainError::invalid(
+                    "snoozed_until",
+                    "must be in the future",
+                ));
             }
             (Some(ConversationStatus::Snoozed), Some(_)) => {}
             (_, Some(_)) => {
-                return Err(DomainError::invalid("snoozed_until", "is only allowed with status snoozed"));
+                return Err(DomainError::invalid(
+                    "snoozed_until",
+                    "is only allowed with status snoozed",
+                ));
             }
             // Leaving the snoozed state forgets the wake-up time.
             (Some(_), None) => patch.snoozed_until = None,
@@ -130,7 +142,10 @@ impl App {
         if let Some(Some(agent_id)) = patch.assignee_id {
             let agent = self.store.agent(ws, agent_id).await?;
             if !agent.is_some_and(|a| a.agent.active) {
-                return Err(DomainError::invalid("assignee_id", "is not an active agent of this workspace"));
+                return Err(DomainError::invalid(
+                    "assignee_id",
+                    "is not an active agent of this workspace",
+                ));
             }
         }
         if let Some(labels) = &patch.labels {
@@ -144,7 +159,8 @@ impl App {
         let woken = self.store.wake_snoozed(Timestamp::now()).await?;
         let n = woken.len();
         for conversation in woken {
-            self.fanout.publish(LiveEvent::Conversation { conversation });
+            self.fanout
+                .publish(LiveEvent::Conversation { conversation });
         }
         Ok(n)
     }
@@ -158,8 +174,14 @@ fn normalise_labels(labels: &[String]) -> DomainResult<Vec<String>> {
     let mut out: Vec<String> = Vec::with_capacity(labels.len());
     for (i, label) in labels.iter().enumerate() {
         let label = label.trim().to_lowercase();
-        if label.is_empty() || label.chars().count() > MAX_LABEL_CHARS || label.chars().any(char::is_control) {
-            return Err(DomainError::invalid(format!("labels[{i}]"), "must be 1 to 50 characters"));
+        if label.is_empty()
+            || label.chars().count() > MAX_LABEL_CHARS
+            || label.chars().any(char::is_control)
+        {
+            return Err(DomainError::invalid(
+                format!("labels[{i}]"),
+                "must be 1 to 50 characters",
+            ));
         }
         if !out.contains(&label) {
             out.push(label);

@@ -52,7 +52,10 @@ pub fn sniff_type(bytes: &[u8]) -> Option<&'static str> {
     match infer::get(bytes) {
         // HTML, XML and the like are kept, but only ever as plain text.
         Some(kind) if kind.mime_type().starts_with("text/") && is_utf8 => Some("text/plain"),
-        Some(kind) => ALLOWED_TYPES.iter().copied().find(|t| *t == kind.mime_type()),
+        Some(kind) => ALLOWED_TYPES
+            .iter()
+            .copied()
+            .find(|t| *t == kind.mime_type()),
         None if is_utf8 => Some("text/plain"),
         None => None,
     }
@@ -61,11 +64,7 @@ pub fn sniff_type(bytes: &[u8]) -> Option<&'static str> {
 /// The last path component, without control characters, at most 255 chars.
 pub fn clean_filename(name: &str) -> String {
     let base = name.rsplit(['/', '\\']).next().unwrap_or("");
-    let cleaned: String = base
-        .chars()
-        .filter(|c| !c.is_control())
-        .take(255)
-        .collect();
+    let cleaned: String = base.chars().filter(|c| !c.is_control()).take(255).collect();
     let cleaned = cleaned.trim().trim_start_matches('.').to_string();
     if cleaned.is_empty() {
         "file".to_string()
@@ -83,11 +82,14 @@ impl App {
             return Err(DomainError::invalid("file", "is empty"));
         }
         if upload.bytes.len() > MAX_UPLOAD_BYTES {
-            return Err(DomainError::TooLarge("attachments may be at most 25 MiB".into()));
+            return Err(DomainError::TooLarge(
+                "attachments may be at most 25 MiB".into(),
+            ));
         }
         let content_type = sniff_type(&upload.bytes).ok_or_else(|| {
             DomainError::UnsupportedMediaType(
-                "this file type is not accepted (images, video, audio, PDF, ZIP and text are)".into(),
+                "this file type is not accepted (images, video, audio, PDF, ZIP and text are)"
+                    .into(),
             )
         })?;
         let id = MediaId::new();
@@ -114,7 +116,11 @@ impl App {
 
     /// The attachment and its bytes, for anyone authenticated in its workspace (media ids are
     /// unguessable; another workspace's id is "not found").
-    pub async fn download_media(&self, actor: &Actor, id: MediaId) -> DomainResult<(Media, Vec<u8>)> {
+    pub async fn download_media(
+        &self,
+        actor: &Actor,
+        id: MediaId,
+    ) -> DomainResult<(Media, Vec<u8>)> {
         let record = self.store.media(actor.workspace_id(), id).await?;
         let record = record.ok_or(DomainError::NotFound("media"))?;
         let bytes = self

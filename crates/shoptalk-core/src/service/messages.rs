@@ -87,6 +87,9 @@ impl App {
                 created: !a.duplicate,
             }),
             Err(AppendRejected::ConversationNotFound) => Err(DomainError::NotFound("conversation")),
+            Err(AppendRejected::ClientMsgIdTaken) => Err(DomainError::Conflict(
+                "client_msg_id is already used by another sender in this conversation".into(),
+            )),
         }
     }
 
@@ -206,7 +209,10 @@ fn check_send(actor: &Actor, req: &SendMessage) -> DomainResult<()> {
         .map_err(|e| DomainError::from_content("content", e))?;
     if !actor.is_staff() {
         if req.private {
-            return Err(DomainError::invalid("private", "customers cannot write private notes"));
+            return Err(DomainError::invalid(
+                "private",
+                "customers cannot write private notes",
+            ));
         }
         if !customer_may_send(&req.content) {
             return Err(DomainError::invalid(
@@ -255,10 +261,18 @@ mod tests {
 
     #[test]
     fn message_cursors_keep_their_direction() {
-        for p in [LogPosition::After(0), LogPosition::After(42), LogPosition::Before(7)] {
+        for p in [
+            LogPosition::After(0),
+            LogPosition::After(42),
+            LogPosition::Before(7),
+        ] {
             assert_eq!(LogPosition::from_cursor(&p.to_cursor()).unwrap(), p);
         }
-        let foreign = Cursor { key: 3, id: uuid::Uuid::now_v7() }.encode();
+        let foreign = Cursor {
+            key: 3,
+            id: uuid::Uuid::now_v7(),
+        }
+        .encode();
         assert!(LogPosition::from_cursor(&foreign).is_err());
         assert!(LogPosition::from_cursor("garbage").is_err());
     }
@@ -268,19 +282,28 @@ mod tests {
         let c = customer();
         assert!(check_send(&c, &send(Some("abc-123"), Content::text("hi"), false)).is_ok());
         for bad in ["", "has space", "é", &"x".repeat(65)] {
-            assert_eq!(field(check_send(&c, &send(Some(bad), Content::text("hi"), false))), "client_msg_id");
+            assert_eq!(
+                field(check_send(&c, &send(Some(bad), Content::text("hi"), false))),
+                "client_msg_id"
+            );
         }
     }
 
     #[test]
     fn customers_cannot_post_notes_or_shop_content() {
         let c = customer();
-        assert_eq!(field(check_send(&c, &send(None, Content::text("hi"), true))), "private");
+        assert_eq!(
+            field(check_send(&c, &send(None, Content::text("hi"), true))),
+            "private"
+        );
         let payment: Content = serde_json::from_value(serde_json::json!({
             "type": "payment_request", "amount_minor": 1000, "currency": "EUR", "description": "x"
         }))
         .unwrap();
-        assert_eq!(field(check_send(&c, &send(None, payment, false))), "content.type");
+        assert_eq!(
+            field(check_send(&c, &send(None, payment, false))),
+            "content.type"
+        );
     }
 
     #[test]

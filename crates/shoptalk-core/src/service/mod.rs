@@ -12,8 +12,8 @@ mod widget;
 
 pub use actor::{Actor, Capability};
 pub use conversations::ConversationFilter;
-pub use messages::{LogPosition, Sent};
 pub use media::{BlobStore, MAX_UPLOAD_BYTES, Upload};
+pub use messages::{LogPosition, Sent};
 pub use widget::WidgetSessionRequest;
 
 use crate::committer::GroupCommitter;

@@ -11,11 +11,18 @@ use shoptalk_types::model::*;
 const MAX_WEBHOOKS_PER_WORKSPACE: usize = 20;
 
 impl App {
-    pub async fn create_webhook(&self, actor: &Actor, new: &NewWebhook) -> DomainResult<WebhookCreated> {
+    pub async fn create_webhook(
+        &self,
+        actor: &Actor,
+        new: &NewWebhook,
+    ) -> DomainResult<WebhookCreated> {
         actor.require(Capability::Admin)?;
         let url = (self.url_guard)(&new.url).map_err(|why| DomainError::invalid("url", why))?;
         if new.events.is_empty() {
-            return Err(DomainError::invalid("events", "must name at least one event type"));
+            return Err(DomainError::invalid(
+                "events",
+                "must name at least one event type",
+            ));
         }
         for (i, event) in new.events.iter().enumerate() {
             if event != "*" && !EVENT_TYPES.contains(&event.as_str()) {
@@ -27,7 +34,9 @@ impl App {
         }
         let ws = actor.workspace_id();
         if self.store.list_webhooks(ws).await?.len() >= MAX_WEBHOOKS_PER_WORKSPACE {
-            return Err(DomainError::Conflict("a workspace may have at most 20 webhooks".into()));
+            return Err(DomainError::Conflict(
+                "a workspace may have at most 20 webhooks".into(),
+            ));
         }
         let mut events = new.events.clone();
         events.dedup();
@@ -72,7 +81,10 @@ impl App {
     ) -> DomainResult<Page<WebhookDelivery>> {
         actor.require(Capability::Admin)?;
         let ws = actor.workspace_id();
-        self.store.webhook(ws, id).await?.ok_or(DomainError::NotFound("webhook"))?;
+        self.store
+            .webhook(ws, id)
+            .await?
+            .ok_or(DomainError::NotFound("webhook"))?;
         Ok(self
             .store
             .list_deliveries(ws, id, page_limit(limit), parse_cursor(cursor)?)

@@ -56,7 +56,8 @@ impl App {
                     )
                     .await?;
                 if let Some(prev) = &previous {
-                    self.merge_if_anonymous(ws, prev.contact_id, contact.id).await?;
+                    self.merge_if_anonymous(ws, prev.contact_id, contact.id)
+                        .await?;
                 }
                 contact.id
             }
@@ -114,7 +115,9 @@ pub(crate) fn check_origin_allowed(allowed: &[String], origin: Option<&str>) -> 
     }
     match origin {
         Some(o) if allowed.iter().any(|a| a.eq_ignore_ascii_case(o)) => Ok(()),
-        _ => Err(DomainError::Forbidden("this origin may not open widget sessions")),
+        _ => Err(DomainError::Forbidden(
+            "this origin may not open widget sessions",
+        )),
     }
 }
 

@@ -21,6 +21,7 @@ use shoptalk_types::model::{
 };
 use std::future::Future;
 use std::pin::Pin;
+use std::task::Poll;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::time::{Instant, MissedTickBehavior};
@@ -41,6 +42,27 @@ pub const CLOSE_LAGGING: u16 = 4008;
 const REFUSED_RETRY_AFTER_MS: u64 = 1_000;
 
 type Task<'a> = Pin<Box<dyn Future<Output = Done> + Send + 'a>>;
+
+/// The use cases in flight, allocated on the first one (an idle socket may never send).
+struct Tasks<'a>(Option<FuturesUnordered<Task<'a>>>);
+
+impl<'a> Tasks<'a> {
+    fn push(&mut self, task: Task<'a>) {
+        self.0.get_or_insert_with(FuturesUnordered::new).push(task);
+    }
+
+    fn len(&self) -> usize {
+        self.0.as_ref().map_or(0, FuturesUnordered::len)
+    }
+
+    /// The next to finish (poll only while `len() > 0`).
+    fn next(&mut self) -> impl Future<Output = Done> + '_ {
+        std::future::poll_fn(move |cx| match self.0.as_mut().map(|t| t.poll_next_unpin(cx)) {
+            Some(Poll::Ready(Some(done))) => Poll::Ready(done),
+            _ => Poll::Pending,
+        })
+    }
+}
 
 /// A use case that finished.
 enum Done {
@@ -167,7 +189,7 @@ impl Session {
         if let Err(stop) = Box::pin(self.hello()).await {
             return stop;
         }
-        let mut tasks: FuturesUnordered<Task<'a>> = FuturesUnordered::new();
+        let mut tasks = Tasks(None);
         let mut ticker = tokio::time::interval_at(Instant::now() + self.heartbeat, self.heartbeat);
         ticker.set_missed_tick_behavior(MissedTickBehavior::Delay);
         loop {
@@ -184,7 +206,7 @@ impl Session {
                         None => Err(Stop::Gone),
                     }
                 }
-                Some(done) = tasks.next(), if !tasks.is_empty() => {
+                done = tasks.next(), if tasks.len() > 0 => {
                     Box::pin(self.on_done(done, state, &mut tasks)).await
                 }
                 _ = std::future::ready(()), if has_work => Box::pin(self.drain_outbox()).await,
@@ -212,7 +234,7 @@ impl Session {
         &mut self,
         message: Message,
         state: &'a AppState,
-        tasks: &mut FuturesUnordered<Task<'a>>,
+        tasks: &mut Tasks<'a>,
     ) -> Result<(), Stop> {
         match message {
             Message::Text(text) => self.on_text(&text, state, tasks).await,
@@ -233,7 +255,7 @@ impl Session {
         &mut self,
         text: &str,
         state: &'a AppState,
-        tasks: &mut FuturesUnordered<Task<'a>>,
+        tasks: &mut Tasks<'a>,
     ) -> Result<(), Stop> {
         let frame = match ClientFrame::decode(text) {
             Ok(frame) => frame,
@@ -321,7 +343,7 @@ impl Session {
         conversation_id: ConversationId,
         after_seq: i64,
         state: &'a AppState,
-        tasks: &mut FuturesUnordered<Task<'a>>,
+        tasks: &mut Tasks<'a>,
     ) -> Result<(), Stop> {
         if after_seq < 0 {
             let e = DomainError::invalid("after_seq", "must be zero or more");
@@ -357,7 +379,7 @@ impl Session {
         from: i64,
         result: DomainResult<Page<ChatMessage>>,
         state: &'a AppState,
-        tasks: &mut FuturesUnordered<Task<'a>>,
+        tasks: &mut Tasks<'a>,
     ) -> Result<(), Stop> {
         let Some(index) = self
             .resumes
@@ -429,7 +451,7 @@ impl Session {
         &mut self,
         done: Done,
         state: &'a AppState,
-        tasks: &mut FuturesUnordered<Task<'a>>,
+        tasks: &mut Tasks<'a>,
     ) -> Result<(), Stop> {
         match done {
             Done::Sent {
