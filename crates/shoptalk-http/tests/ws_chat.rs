@@ -83,7 +83,11 @@ async fn private_notes_reach_agents_but_never_the_customer() {
         })
         .await;
     assert_eq!(first.id, public.id, "the customer got {first:?} first");
-    assert!(skipped.iter().all(|f| !matches!(f, ServerFrame::Message { .. })));
+    assert!(
+        skipped
+            .iter()
+            .all(|f| !matches!(f, ServerFrame::Message { .. }))
+    );
 
     // A customer cannot write notes either.
     customer
@@ -160,7 +164,9 @@ async fn many_sends_in_flight_are_all_acked_with_gapless_seqs() {
     let mut customer = server.connect(&shop.visitor.token).await;
     const N: usize = 300;
     for i in 0..N {
-        customer.say(conv, &format!("m-{i}"), &format!("message {i}")).await;
+        customer
+            .say(conv, &format!("m-{i}"), &format!("message {i}"))
+            .await;
     }
     let mut seqs = BTreeSet::new();
     let mut acked = 0;
@@ -170,7 +176,10 @@ async fn many_sends_in_flight_are_all_acked_with_gapless_seqs() {
             acked += 1;
         }
     }
-    assert_eq!(seqs.into_iter().collect::<Vec<_>>(), (1..=N as i64).collect::<Vec<_>>());
+    assert_eq!(
+        seqs.into_iter().collect::<Vec<_>>(),
+        (1..=N as i64).collect::<Vec<_>>()
+    );
 }
 
 #[tokio::test]
@@ -203,20 +212,35 @@ async fn receipts_only_move_forward() {
     customer.send(&receipt(ReceiptKind::Read, 2)).await;
     let (got, _) = agent.until(next_receipt).await;
     assert_eq!(got, (Side::Contact, ReceiptKind::Read, 2));
-    assert_eq!(server.conversation(&shop.admin, conv).await.contact_read_seq, 2);
+    assert_eq!(
+        server
+            .conversation(&shop.admin, conv)
+            .await
+            .contact_read_seq,
+        2
+    );
 
     // A lower seq after a higher one: nothing moves, nothing is pushed.
     customer.send(&receipt(ReceiptKind::Read, 1)).await;
     customer.send(&receipt(ReceiptKind::Delivered, 3)).await;
     let (got, _) = agent.until(next_receipt).await;
-    assert_eq!(got, (Side::Contact, ReceiptKind::Delivered, 3), "the stale read receipt was pushed");
+    assert_eq!(
+        got,
+        (Side::Contact, ReceiptKind::Delivered, 3),
+        "the stale read receipt was pushed"
+    );
     let conversation = server.conversation(&shop.admin, conv).await;
     assert_eq!(conversation.contact_read_seq, 2);
     assert_eq!(conversation.contact_delivered_seq, 3);
 
     // The customer sees receipts of its conversation too, and its own stale one got no error.
     let frames = customer.sync().await;
-    assert!(frames.iter().all(|f| !matches!(f, ServerFrame::Error { .. })), "{frames:?}");
+    assert!(
+        frames
+            .iter()
+            .all(|f| !matches!(f, ServerFrame::Error { .. })),
+        "{frames:?}"
+    );
 
     // A negative seq is refused with the field named.
     customer.send(&receipt(ReceiptKind::Read, -1)).await;
@@ -250,7 +274,12 @@ async fn typing_reaches_the_other_side_and_nothing_is_stored() {
             _ => None,
         })
         .await;
-    assert_eq!(from, Principal::Contact { id: shop.visitor.contact_id });
+    assert_eq!(
+        from,
+        Principal::Contact {
+            id: shop.visitor.contact_id
+        }
+    );
 
     agent
         .send(&ClientFrame::Typing {
@@ -264,14 +293,23 @@ async fn typing_reaches_the_other_side_and_nothing_is_stored() {
             _ => None,
         })
         .await;
-    assert_eq!(from, Principal::Agent { id: shop.agent_id }, "the customer got its own typing back");
+    assert_eq!(
+        from,
+        Principal::Agent { id: shop.agent_id },
+        "the customer got its own typing back"
+    );
     assert!(skipped.is_empty(), "{skipped:?}");
     // Nor does the agent get its own typing back: the next thing it sees is a marker.
     agent.say(conv, "marker", "done typing").await;
     let (_, skipped) = agent
         .until(|f| matches!(f, ServerFrame::Ack { .. }).then_some(()))
         .await;
-    assert!(skipped.iter().all(|f| !matches!(f, ServerFrame::Typing { .. })), "{skipped:?}");
+    assert!(
+        skipped
+            .iter()
+            .all(|f| !matches!(f, ServerFrame::Typing { .. })),
+        "{skipped:?}"
+    );
 
     // Typing left no trace: the log holds only the marker.
     let conversation = server.conversation(&shop.admin, conv).await;
@@ -290,7 +328,10 @@ async fn agents_see_each_other_come_and_go() {
     };
 
     let first_tab = server.connect(&shop.agent_token).await;
-    assert_eq!(watcher.until(presence).await.0, (shop.agent_id, PresenceStatus::Online));
+    assert_eq!(
+        watcher.until(presence).await.0,
+        (shop.agent_id, PresenceStatus::Online)
+    );
     let mut second_tab = server.connect(&shop.agent_token).await;
 
     second_tab
@@ -298,13 +339,19 @@ async fn agents_see_each_other_come_and_go() {
             status: PresenceStatus::Away,
         })
         .await;
-    assert_eq!(watcher.until(presence).await.0, (shop.agent_id, PresenceStatus::Away));
+    assert_eq!(
+        watcher.until(presence).await.0,
+        (shop.agent_id, PresenceStatus::Away)
+    );
 
     // Closing one tab of two: still online. Closing the last: offline.
     first_tab.close().await;
     assert!(watcher.sync().await.iter().all(|f| presence(f).is_none()));
     second_tab.close().await;
-    assert_eq!(watcher.until(presence).await.0, (shop.agent_id, PresenceStatus::Offline));
+    assert_eq!(
+        watcher.until(presence).await.0,
+        (shop.agent_id, PresenceStatus::Offline)
+    );
 
     // Customers have no presence.
     let mut customer = server.connect(&shop.visitor.token).await;
@@ -316,5 +363,10 @@ async fn agents_see_each_other_come_and_go() {
     let (r, error) = customer.error().await;
     assert_eq!(r.as_deref(), Some("presence"));
     assert_eq!(error.code, "forbidden");
-    assert!(watcher.next_within(Duration::from_millis(200)).await.is_none());
+    assert!(
+        watcher
+            .next_within(Duration::from_millis(200))
+            .await
+            .is_none()
+    );
 }

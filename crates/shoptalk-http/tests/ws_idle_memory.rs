@@ -35,7 +35,10 @@ unsafe impl GlobalAlloc for Counting {
     }
 
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        IN_USE.fetch_add(new_size as isize - layout.size() as isize, Ordering::Relaxed);
+        IN_USE.fetch_add(
+            new_size as isize - layout.size() as isize,
+            Ordering::Relaxed,
+        );
         unsafe { System.realloc(ptr, layout, new_size) }
     }
 }
@@ -77,7 +80,13 @@ async fn an_idle_session_costs_little_server_memory() {
 
     let before = IN_USE.load(Ordering::Relaxed);
     let mut child = Command::new(std::env::current_exe().unwrap())
-        .args(["--exact", "idle_clients", "--ignored", "--nocapture", "--test-threads=1"])
+        .args([
+            "--exact",
+            "idle_clients",
+            "--ignored",
+            "--nocapture",
+            "--test-threads=1",
+        ])
         .env("SHOPTALK_IDLE_URL", server.ws_url(""))
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
@@ -95,7 +104,12 @@ async fn an_idle_session_costs_little_server_memory() {
             .map_while(Result::ok)
             .any(|line| line.contains(READY))
     });
-    assert!(tokio::time::timeout(Duration::from_secs(120), ready).await.unwrap().unwrap());
+    assert!(
+        tokio::time::timeout(Duration::from_secs(120), ready)
+            .await
+            .unwrap()
+            .unwrap()
+    );
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert_eq!(server.hub.connection_count(), SESSIONS);
     let after = IN_USE.load(Ordering::Relaxed);
@@ -119,7 +133,10 @@ fn idle_clients() {
         return;
     };
     let tokens: Vec<String> = std::io::stdin().lines().map_while(Result::ok).collect();
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     runtime.block_on(async move {
         let mut sockets = Vec::with_capacity(tokens.len());
         for chunk in tokens.chunks(100) {

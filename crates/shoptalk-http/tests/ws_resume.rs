@@ -16,7 +16,15 @@ use std::time::Duration;
 use ws_common::*;
 
 /// Posts `count` messages as `actor`, `concurrency` at a time; returns when all are committed.
-async fn post(app: &App, actor: &Actor, conv: ConversationId, prefix: &str, count: usize, concurrency: usize, text: &str) {
+async fn post(
+    app: &App,
+    actor: &Actor,
+    conv: ConversationId,
+    prefix: &str,
+    count: usize,
+    concurrency: usize,
+    text: &str,
+) {
     let ids: Vec<String> = (0..count).map(|i| format!("{prefix}-{i}")).collect();
     for chunk in ids.chunks(concurrency) {
         let sends = chunk.iter().map(|id| async move {
@@ -33,7 +41,12 @@ async fn post(app: &App, actor: &Actor, conv: ConversationId, prefix: &str, coun
 
 /// The client rule of docs/protocol.md: apply `seq == watermark + 1`, ignore what is at or
 /// below the watermark, leave gaps to the replay. Returns whether the frame was applied.
-fn apply(watermark: &mut i64, applied: &mut Vec<i64>, frame: &ServerFrame, conv: ConversationId) -> bool {
+fn apply(
+    watermark: &mut i64,
+    applied: &mut Vec<i64>,
+    frame: &ServerFrame,
+    conv: ConversationId,
+) -> bool {
     if let ServerFrame::Message { message } = frame
         && message.conversation_id == conv
         && message.seq == *watermark + 1
@@ -58,7 +71,16 @@ async fn resume_replays_exactly_the_missing_messages_in_order() {
     customer.close().await;
 
     // While the customer is away, the shop writes (a private note among them).
-    post(&server.app, &shop.admin, conv, "away", 4, 1, "are you there?").await;
+    post(
+        &server.app,
+        &shop.admin,
+        conv,
+        "away",
+        4,
+        1,
+        "are you there?",
+    )
+    .await;
     server
         .app
         .send_message(
@@ -72,7 +94,16 @@ async fn resume_replays_exactly_the_missing_messages_in_order() {
         )
         .await
         .unwrap();
-    post(&server.app, &shop.admin, conv, "after-note", 1, 1, "still there?").await;
+    post(
+        &server.app,
+        &shop.admin,
+        conv,
+        "after-note",
+        1,
+        1,
+        "still there?",
+    )
+    .await;
 
     let mut customer = server.connect(&shop.visitor.token).await;
     customer
@@ -144,7 +175,16 @@ async fn a_long_replay_pages_and_stays_in_order_while_live_messages_arrive() {
     let conv = shop.visitor.conversation_id;
     const BACKLOG: usize = 1_100; // more than two pages
     const LIVE: usize = 200;
-    post(&server.app, &shop.admin, conv, "old", BACKLOG, 100, "backlog").await;
+    post(
+        &server.app,
+        &shop.admin,
+        conv,
+        "old",
+        BACKLOG,
+        100,
+        "backlog",
+    )
+    .await;
 
     let mut customer = server.connect(&shop.visitor.token).await;
     customer
@@ -155,7 +195,8 @@ async fn a_long_replay_pages_and_stays_in_order_while_live_messages_arrive() {
         .await;
     let app = server.app.clone();
     let admin = shop.admin;
-    let live = tokio::spawn(async move { post(&app, &admin, conv, "live", LIVE, 10, "live").await });
+    let live =
+        tokio::spawn(async move { post(&app, &admin, conv, "live", LIVE, 10, "live").await });
 
     let total = (BACKLOG + LIVE) as i64;
     let mut watermark = 0;
@@ -176,7 +217,11 @@ async fn a_long_replay_pages_and_stays_in_order_while_live_messages_arrive() {
     live.await.unwrap();
     assert_eq!(applied, (1..=total).collect::<Vec<_>>());
     // Until `resumed`, the replay itself went in order: each seq at most once, increasing.
-    let replay_only: Vec<i64> = replayed.iter().copied().filter(|s| *s <= BACKLOG as i64).collect();
+    let replay_only: Vec<i64> = replayed
+        .iter()
+        .copied()
+        .filter(|s| *s <= BACKLOG as i64)
+        .collect();
     assert_eq!(replay_only, (1..=BACKLOG as i64).collect::<Vec<_>>());
 }
 
@@ -199,12 +244,17 @@ async fn a_laggard_is_cut_off_without_slowing_others_and_resumes_without_loss() 
     let mut reader = server.connect(&shop.api_key).await;
     let app = server.app.clone();
     let actor = shop.visitor.actor;
-    let writer = tokio::spawn(async move { post(&app, &actor, conv, "m", N as usize, 20, &text).await });
+    let writer =
+        tokio::spawn(async move { post(&app, &actor, conv, "m", N as usize, 20, &text).await });
 
     let mut seen = 0;
     while seen < N {
         if let ServerFrame::Message { message } = reader.next().await {
-            assert_eq!(message.seq, seen + 1, "the reader got every message, in order");
+            assert_eq!(
+                message.seq,
+                seen + 1,
+                "the reader got every message, in order"
+            );
             seen = message.seq;
         }
     }
@@ -240,7 +290,10 @@ async fn a_laggard_is_cut_off_without_slowing_others_and_resumes_without_loss() 
         })
         .await;
     for frame in &frames {
-        assert!(apply(&mut watermark, &mut applied, frame, conv) || !matches!(frame, ServerFrame::Message { .. }));
+        assert!(
+            apply(&mut watermark, &mut applied, frame, conv)
+                || !matches!(frame, ServerFrame::Message { .. })
+        );
     }
     assert_eq!(last_seq, N);
     assert_eq!(applied, (1..=N).collect::<Vec<_>>());

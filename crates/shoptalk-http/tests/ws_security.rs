@@ -97,7 +97,11 @@ async fn customers_cannot_touch_other_conversations() {
     for (conv, whose) in foreign {
         customer.say(conv, "sneaky", "hi").await;
         let (r, error) = customer.error().await;
-        assert_eq!((r.as_deref(), error.code.as_str()), (Some("sneaky"), "not_found"), "send to {whose}");
+        assert_eq!(
+            (r.as_deref(), error.code.as_str()),
+            (Some("sneaky"), "not_found"),
+            "send to {whose}"
+        );
 
         customer
             .send(&ClientFrame::Resume {
@@ -106,7 +110,11 @@ async fn customers_cannot_touch_other_conversations() {
             })
             .await;
         let (r, error) = customer.error().await;
-        assert_eq!((r.as_deref(), error.code.as_str()), (Some("resume"), "not_found"), "resume {whose}");
+        assert_eq!(
+            (r.as_deref(), error.code.as_str()),
+            (Some("resume"), "not_found"),
+            "resume {whose}"
+        );
 
         for frame in [
             ClientFrame::Typing {
@@ -125,16 +133,32 @@ async fn customers_cannot_touch_other_conversations() {
         }
     }
     // Nothing was written anywhere.
-    assert!(server.log(&shop_b.admin, shop_b.visitor.conversation_id).await.is_empty());
-    assert!(server.log(&shop_a.admin, neighbour.conversation_id).await.is_empty());
+    assert!(
+        server
+            .log(&shop_b.admin, shop_b.visitor.conversation_id)
+            .await
+            .is_empty()
+    );
+    assert!(
+        server
+            .log(&shop_a.admin, neighbour.conversation_id)
+            .await
+            .is_empty()
+    );
 
     // Agents of A cannot reach B either; and B's agents saw nothing of all this.
-    agent_a.say(shop_b.visitor.conversation_id, "cross", "hi").await;
+    agent_a
+        .say(shop_b.visitor.conversation_id, "cross", "hi")
+        .await;
     let (_, error) = agent_a.error().await;
     assert_eq!(error.code, "not_found");
     let mut agent_b = server.connect(&shop_b.agent_token).await;
     let seen = agent_b.sync().await;
-    assert!(seen.iter().all(|f| matches!(f, ServerFrame::Presence { .. })), "{seen:?}");
+    assert!(
+        seen.iter()
+            .all(|f| matches!(f, ServerFrame::Presence { .. })),
+        "{seen:?}"
+    );
 }
 
 #[tokio::test]
@@ -151,10 +175,20 @@ async fn bad_frames_get_an_error_and_the_socket_stays_usable() {
     let cases: Vec<(String, &str, Option<&str>)> = vec![
         ("{".into(), "malformed_frame", None),
         ("not json at all".into(), "malformed_frame", None),
-        (r#"{"type":"launch_missiles"}"#.into(), "malformed_frame", Some("launch_missiles")),
-        (r#"{"type":"ping","extra":true}"#.into(), "malformed_frame", Some("ping")),
         (
-            format!(r#"{{"type":"send","conversation_id":"{conv}","client_msg_id":"c-9","content":{{"type":"hologram"}}}}"#),
+            r#"{"type":"launch_missiles"}"#.into(),
+            "malformed_frame",
+            Some("launch_missiles"),
+        ),
+        (
+            r#"{"type":"ping","extra":true}"#.into(),
+            "malformed_frame",
+            Some("ping"),
+        ),
+        (
+            format!(
+                r#"{{"type":"send","conversation_id":"{conv}","client_msg_id":"c-9","content":{{"type":"hologram"}}}}"#
+            ),
             "malformed_frame",
             Some("c-9"),
         ),
@@ -172,7 +206,9 @@ async fn bad_frames_get_an_error_and_the_socket_stays_usable() {
             other => panic!("expected an error, got {other:?}"),
         }
     }
-    customer.send_raw(Message::Binary(Bytes::from_static(b"\x00\x01"))).await;
+    customer
+        .send_raw(Message::Binary(Bytes::from_static(b"\x00\x01")))
+        .await;
     let (_, error) = customer.error().await;
     assert_eq!(error.code, "malformed_frame");
 
@@ -222,7 +258,13 @@ async fn a_silent_client_is_dropped_after_three_heartbeats() {
     let shop = server.shop("Heartbeat").await;
     let mut talker = server.connect(&shop.agent_token).await;
     let mut silent = server.connect(&shop.api_key).await;
-    assert!(matches!(talker.hello, ServerFrame::Hello { heartbeat_ms: 1000, .. }));
+    assert!(matches!(
+        talker.hello,
+        ServerFrame::Hello {
+            heartbeat_ms: 1000,
+            ..
+        }
+    ));
     // The talker keeps answering (reading answers the server's pings); the silent one does
     // not read at all for 5 s, so it answers nothing.
     let started = std::time::Instant::now();
@@ -238,7 +280,13 @@ async fn a_silent_client_is_dropped_after_three_heartbeats() {
         Ended::Dropped => {}
         other => panic!("expected a 1001 close, got {other:?}"),
     }
-    assert_eq!(server.hub.connection_count(), 1, "the server dropped the silent socket");
-    talker.say(shop.visitor.conversation_id, "alive", "still here").await;
+    assert_eq!(
+        server.hub.connection_count(),
+        1,
+        "the server dropped the silent socket"
+    );
+    talker
+        .say(shop.visitor.conversation_id, "alive", "still here")
+        .await;
     talker.ack("alive").await;
 }

@@ -24,7 +24,13 @@ async fn shutdown_sends_reconnect_then_closes_every_socket() {
             .iter()
             .rfind(|f| !matches!(f, ServerFrame::Presence { .. }))
             .cloned();
-        assert_eq!(last, Some(ServerFrame::Reconnect { retry_after_ms: 1_500 }), "{frames:?}");
+        assert_eq!(
+            last,
+            Some(ServerFrame::Reconnect {
+                retry_after_ms: 1_500
+            }),
+            "{frames:?}"
+        );
         match ended {
             Ended::Closed(Some(frame)) => assert_eq!(frame.code, CloseCode::Away),
             other => panic!("expected a 1001 close, got {other:?}"),

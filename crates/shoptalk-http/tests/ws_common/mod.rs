@@ -12,10 +12,12 @@ use shoptalk_core::store::Store;
 use shoptalk_http::ws::Hub;
 use shoptalk_http::{AppState, HttpConfig};
 use shoptalk_store::SqliteStore;
+use shoptalk_types::Content;
 use shoptalk_types::frames::{ClientFrame, ServerFrame};
 use shoptalk_types::ids::*;
-use shoptalk_types::model::{Conversation, ErrorDetail, LoginRequest, NewConversation, NewWidgetSession};
-use shoptalk_types::Content;
+use shoptalk_types::model::{
+    Conversation, ErrorDetail, LoginRequest, NewConversation, NewWidgetSession,
+};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -45,7 +47,11 @@ impl TestServer {
 
     pub async fn with_config(config: HttpConfig) -> Self {
         let dir = tempfile::tempdir().unwrap();
-        let store: Arc<dyn Store> = Arc::new(SqliteStore::open(&dir.path().join("shoptalk.db")).await.unwrap());
+        let store: Arc<dyn Store> = Arc::new(
+            SqliteStore::open(&dir.path().join("shoptalk.db"))
+                .await
+                .unwrap(),
+        );
         let hub = Arc::new(Hub::new(&config));
         let fanout: Arc<dyn Fanout> = hub.clone();
         let (committer, _task) = GroupCommitter::spawn(store.clone(), fanout.clone());
@@ -155,8 +161,15 @@ impl TestServer {
         self.connect_with(token, None).await.unwrap()
     }
 
-    pub async fn connect_with(&self, token: &str, origin: Option<&str>) -> Result<Client, tungstenite::Error> {
-        let mut request = self.ws_url(&format!("token={token}")).into_client_request().unwrap();
+    pub async fn connect_with(
+        &self,
+        token: &str,
+        origin: Option<&str>,
+    ) -> Result<Client, tungstenite::Error> {
+        let mut request = self
+            .ws_url(&format!("token={token}"))
+            .into_client_request()
+            .unwrap();
         if let Some(origin) = origin {
             request
                 .headers_mut()
@@ -172,14 +185,20 @@ impl TestServer {
         let socket = TcpSocket::new_v4().unwrap();
         socket.set_recv_buffer_size(4096).unwrap();
         let stream: TcpStream = socket.connect(self.addr).await.unwrap();
-        let (ws, _) = tokio_tungstenite::client_async(self.ws_url(&format!("token={token}")), MaybeTlsStream::Plain(stream))
-            .await
-            .unwrap();
+        let (ws, _) = tokio_tungstenite::client_async(
+            self.ws_url(&format!("token={token}")),
+            MaybeTlsStream::Plain(stream),
+        )
+        .await
+        .unwrap();
         Client::new(ws).await
     }
 
     /// The HTTP response of an upgrade the server refuses.
-    pub async fn refused(&self, request: tungstenite::handshake::client::Request) -> HandshakeResponseWithBody {
+    pub async fn refused(
+        &self,
+        request: tungstenite::handshake::client::Request,
+    ) -> HandshakeResponseWithBody {
         match tokio_tungstenite::connect_async(request).await {
             Ok(_) => panic!("the upgrade was accepted"),
             Err(tungstenite::Error::Http(response)) => HandshakeResponseWithBody::from(*response),
@@ -292,7 +311,10 @@ pub struct Client {
 impl Client {
     async fn new(mut ws: WebSocketStream<MaybeTlsStream<TcpStream>>) -> Self {
         let hello = next_frame(&mut ws).await.expect("hello");
-        assert!(matches!(hello, ServerFrame::Hello { .. }), "first frame is hello, got {hello:?}");
+        assert!(
+            matches!(hello, ServerFrame::Hello { .. }),
+            "first frame is hello, got {hello:?}"
+        );
         Self { ws, hello }
     }
 
@@ -328,11 +350,17 @@ impl Client {
 
     /// The next frame, or `None` when nothing arrives within `wait`.
     pub async fn next_within(&mut self, wait: Duration) -> Option<ServerFrame> {
-        tokio::time::timeout(wait, next_frame(&mut self.ws)).await.ok().flatten()
+        tokio::time::timeout(wait, next_frame(&mut self.ws))
+            .await
+            .ok()
+            .flatten()
     }
 
     /// Skips frames until one matches; returns it and the skipped ones.
-    pub async fn until<T>(&mut self, mut pick: impl FnMut(&ServerFrame) -> Option<T>) -> (T, Vec<ServerFrame>) {
+    pub async fn until<T>(
+        &mut self,
+        mut pick: impl FnMut(&ServerFrame) -> Option<T>,
+    ) -> (T, Vec<ServerFrame>) {
         let mut skipped = Vec::new();
         loop {
             let frame = self.next().await;
@@ -349,7 +377,10 @@ impl Client {
                 client_msg_id: id,
                 message,
             } if id == client_msg_id => Some(message.clone()),
-            ServerFrame::Error { r#ref: Some(r), error } if r == client_msg_id => {
+            ServerFrame::Error {
+                r#ref: Some(r),
+                error,
+            } if r == client_msg_id => {
                 panic!("send {client_msg_id} failed: {error:?}")
             }
             _ => None,
@@ -381,9 +412,11 @@ impl Client {
     pub async fn sync(&mut self) -> Vec<ServerFrame> {
         let nonce = rand_nonce();
         self.send(&ClientFrame::Ping { nonce: Some(nonce) }).await;
-        self.until(|f| matches!(f, ServerFrame::Pong { nonce: Some(n) } if *n == nonce).then_some(()))
-            .await
-            .1
+        self.until(|f| {
+            matches!(f, ServerFrame::Pong { nonce: Some(n) } if *n == nonce).then_some(())
+        })
+        .await
+        .1
     }
 
     /// Reads until the socket ends; returns the frames read and how it ended.
@@ -395,7 +428,9 @@ impl Client {
                 return (frames, Ended::StillOpen);
             };
             match next {
-                Some(Ok(Message::Text(t))) => frames.push(serde_json::from_str(t.as_str()).unwrap()),
+                Some(Ok(Message::Text(t))) => {
+                    frames.push(serde_json::from_str(t.as_str()).unwrap())
+                }
                 Some(Ok(Message::Close(frame))) => return (frames, Ended::Closed(frame)),
                 Some(Ok(_)) => {}
                 Some(Err(_)) | None => return (frames, Ended::Dropped),
@@ -420,7 +455,8 @@ async fn next_frame(ws: &mut WebSocketStream<MaybeTlsStream<TcpStream>>) -> Opti
         match ws.next().await? {
             Ok(Message::Text(t)) => {
                 return Some(
-                    serde_json::from_str(t.as_str()).unwrap_or_else(|e| panic!("not a server frame ({e}): {t}")),
+                    serde_json::from_str(t.as_str())
+                        .unwrap_or_else(|e| panic!("not a server frame ({e}): {t}")),
                 );
             }
             Ok(Message::Close(_)) | Err(_) => return None,
