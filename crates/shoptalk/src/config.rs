@@ -81,14 +81,14 @@ pub struct FlagOverrides {
 
 impl Config {
     /// Loads every layer. `file` must exist when given.
-    pub fn load(file: Option<&Path>, flags: &FlagOverrides) -> Result<Self, figment::Error> {
+    pub fn load(file: Option<&Path>, flags: &FlagOverrides) -> Result<Self, Box<figment::Error>> {
         let mut figment = Figment::from(Serialized::defaults(Config::default()));
         if let Some(file) = file {
             if !file.exists() {
-                return Err(figment::Error::from(format!(
+                return Err(Box::new(figment::Error::from(format!(
                     "config file {} does not exist",
                     file.display()
-                )));
+                ))));
             }
             figment = figment.merge(Toml::file(file));
         }
@@ -103,6 +103,7 @@ impl Config {
             )
             .merge(Serialized::globals(flags))
             .extract()
+            .map_err(Box::new)
     }
 
     pub fn database_path(&self) -> PathBuf {
@@ -169,6 +170,8 @@ allow_private = false
 }
 
 #[cfg(test)]
+// `figment::Jail` fixes its closures' error type; its size is not ours to choose.
+#[allow(clippy::result_large_err)]
 mod tests {
     use super::*;
 
@@ -194,7 +197,7 @@ mod tests {
                 data_dir: Some("/tmp/x".into()),
                 listen: None,
             };
-            let c = Config::load(Some(Path::new("shoptalk.toml")), &flags)?;
+            let c = Config::load(Some(Path::new("shoptalk.toml")), &flags).map_err(|e| *e)?;
             assert_eq!(c.listen.port(), 9000);
             assert_eq!(c.http.login_per_minute, 7);
             assert_eq!(c.data_dir, PathBuf::from("/tmp/x"));

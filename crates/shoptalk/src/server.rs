@@ -133,6 +133,7 @@ pub async fn start(config: &Config, listener: TcpListener) -> anyhow::Result<Run
         config: Arc::new(config.http.clone()),
     };
     let router = shoptalk_http::router(state);
+    let hub_for_drain = hub.clone();
     let task = tokio::spawn(async move {
         let http_stopped = wait_for(stopped.clone());
         let served = shoptalk_http::serve(listener, router, async move {
@@ -142,6 +143,10 @@ pub async fn start(config: &Config, listener: TcpListener) -> anyhow::Result<Run
             hub.shutdown(RECONNECT_AFTER_MS);
         })
         .await;
+        // Let the `reconnect` frames go out before the committer and the process stop.
+        if !hub_for_drain.wait_closed(DRAIN_TIMEOUT).await {
+            tracing::warn!("some sockets were still open after {DRAIN_TIMEOUT:?}");
+        }
         let _ = sweeper_task.await;
         let _ = jobs_task.await;
         // The committer ends once every handle is gone, after committing what was queued.

@@ -11,7 +11,7 @@ mod connection;
 mod hub;
 
 pub use connection::{CLOSE_LAGGING, MAX_IN_FLIGHT, RESUME_PAGE};
-pub use hub::Hub;
+pub use hub::{BURST_FACTOR, Hub, LAG_GRACE};
 
 use crate::error::ApiError;
 use crate::extract::{authenticate, bearer_token, identity_token};

@@ -102,8 +102,7 @@ impl TestApp {
         let hub = Arc::new(Hub::new(&config));
         let fanout: Arc<dyn Fanout> = hub.clone();
         let (committer, _task) = GroupCommitter::spawn(store.clone(), fanout.clone());
-        let blobs: Arc<dyn BlobStore> =
-            Arc::new(DiskBlobStore::new(dir.path().join("media")));
+        let blobs: Arc<dyn BlobStore> = Arc::new(DiskBlobStore::new(dir.path().join("media")));
         let app = App {
             store,
             blobs,

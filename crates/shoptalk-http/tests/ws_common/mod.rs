@@ -55,7 +55,8 @@ impl TestServer {
         let hub = Arc::new(Hub::new(&config));
         let fanout: Arc<dyn Fanout> = hub.clone();
         let (committer, _task) = GroupCommitter::spawn(store.clone(), fanout.clone());
-        let blobs: Arc<dyn BlobStore> = Arc::new(TempBlobs(dir.path().join("media")));
+        let blobs: Arc<dyn BlobStore> =
+            Arc::new(shoptalk_store::DiskBlobStore::new(dir.path().join("media")));
         let app = App {
             store,
             blobs,
@@ -228,21 +229,6 @@ impl Drop for TestServer {
 }
 
 pub use shoptalk_types::model::Message as ChatMessage;
-
-/// Attachment bytes in a directory of the test's temp dir.
-struct TempBlobs(std::path::PathBuf);
-
-#[async_trait::async_trait]
-impl BlobStore for TempBlobs {
-    async fn put(&self, name: &str, bytes: &[u8]) -> std::io::Result<()> {
-        tokio::fs::create_dir_all(&self.0).await?;
-        tokio::fs::write(self.0.join(name), bytes).await
-    }
-
-    async fn read(&self, name: &str) -> std::io::Result<Vec<u8>> {
-        tokio::fs::read(self.0.join(name)).await
-    }
-}
 
 pub struct HandshakeResponseWithBody {
     pub status: u16,
