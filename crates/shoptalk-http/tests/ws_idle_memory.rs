@@ -1,8 +1,8 @@
 //! What an idle session costs the server: heap bytes held per open, idle widget socket.
 //!
-//! The server runs in this process under a counting allocator; the clients run in a child
-//! process (this same test binary, re-run as `idle_clients`), so only server-side memory is
-//! counted. Kernel socket buffers are not user-space memory and are not counted.
+//! The server runs in this process under a counting allocator; the clients run on a thread of
+//! their own whose allocations are not counted, so only server-side memory is. Kernel socket
+//! buffers are not user-space memory and are not counted either.
 
 mod ws_common;
 
@@ -11,8 +11,7 @@ use futures_util::future::join_all;
 use shoptalk_core::service::WidgetSessionRequest;
 use shoptalk_types::model::NewWidgetSession;
 use std::alloc::{GlobalAlloc, Layout, System};
-use std::io::{BufRead, BufReader, Write};
-use std::process::{Command, Stdio};
+use std::cell::Cell;
 use std::sync::atomic::{AtomicIsize, Ordering};
 use std::time::Duration;
 use ws_common::*;
@@ -21,24 +20,36 @@ use ws_common::*;
 static IN_USE: AtomicIsize = AtomicIsize::new(0);
 const MALLOC_OVERHEAD: isize = 16;
 
+thread_local! {
+    /// Set on the clients' thread: what the clients allocate is not the server's cost.
+    static UNCOUNTED: Cell<bool> = const { Cell::new(false) };
+}
+
+fn counted() -> bool {
+    !UNCOUNTED.try_with(Cell::get).unwrap_or(false)
+}
+
+fn count(bytes: isize) {
+    if counted() {
+        IN_USE.fetch_add(bytes, Ordering::Relaxed);
+    }
+}
+
 struct Counting;
 
 unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        IN_USE.fetch_add(layout.size() as isize + MALLOC_OVERHEAD, Ordering::Relaxed);
+        count(layout.size() as isize + MALLOC_OVERHEAD);
         unsafe { System.alloc(layout) }
     }
 
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        IN_USE.fetch_sub(layout.size() as isize + MALLOC_OVERHEAD, Ordering::Relaxed);
+        count(-(layout.size() as isize + MALLOC_OVERHEAD));
         unsafe { System.dealloc(ptr, layout) }
     }
 
     unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
-        IN_USE.fetch_add(
-            new_size as isize - layout.size() as isize,
-            Ordering::Relaxed,
-        );
+        count(new_size as isize - layout.size() as isize);
         unsafe { System.realloc(ptr, layout, new_size) }
     }
 }
@@ -47,8 +58,6 @@ unsafe impl GlobalAlloc for Counting {
 static ALLOCATOR: Counting = Counting;
 
 const SESSIONS: usize = 2_000;
-/// What the child prints once every socket is open (the harness may precede it on the line).
-const READY: &str = "IDLE-CLIENTS-READY";
 /// The budget per idle session (the product's target: 8 KB each at 19,000 sessions).
 const BUDGET_BYTES: isize = 8 * 1024;
 
@@ -79,42 +88,23 @@ async fn an_idle_session_costs_little_server_memory() {
     tokio::time::sleep(Duration::from_millis(200)).await;
 
     let before = IN_USE.load(Ordering::Relaxed);
-    let mut child = Command::new(std::env::current_exe().unwrap())
-        .args([
-            "--exact",
-            "idle_clients",
-            "--ignored",
-            "--nocapture",
-            "--test-threads=1",
-        ])
-        .env("SHOPTALK_IDLE_URL", server.ws_url(""))
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    for token in &tokens {
-        writeln!(stdin, "{token}").unwrap();
-    }
-    drop(stdin);
-    let stdout = child.stdout.take().unwrap();
-    let ready = tokio::task::spawn_blocking(move || {
-        BufReader::new(stdout)
-            .lines()
-            .map_while(Result::ok)
-            .any(|line| line.contains(READY))
+    let (ready, is_ready) = std::sync::mpsc::channel();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let clients = std::thread::spawn({
+        let url = server.ws_url("");
+        move || idle_clients(url, tokens, ready, stopped)
     });
+    let opened =
+        tokio::task::spawn_blocking(move || is_ready.recv_timeout(Duration::from_secs(120)));
     assert!(
-        tokio::time::timeout(Duration::from_secs(120), ready)
-            .await
-            .unwrap()
-            .unwrap()
+        opened.await.unwrap().is_ok(),
+        "the clients did not open their sockets"
     );
     tokio::time::sleep(Duration::from_millis(500)).await;
     assert_eq!(server.hub.connection_count(), SESSIONS);
     let after = IN_USE.load(Ordering::Relaxed);
-    let _ = child.kill();
-    let _ = child.wait();
+    let _ = stop.send(());
+    clients.join().unwrap();
 
     let per_session = (after - before) / SESSIONS as isize;
     eprintln!("{SESSIONS} idle sessions: {per_session} heap bytes each");
@@ -124,15 +114,15 @@ async fn an_idle_session_costs_little_server_memory() {
     );
 }
 
-/// The child side: opens one socket per token read from stdin, prints [`READY`] once every
-/// socket got `hello`, then holds them until killed.
-#[test]
-#[ignore = "run by an_idle_session_costs_little_server_memory"]
-fn idle_clients() {
-    let Ok(url) = std::env::var("SHOPTALK_IDLE_URL") else {
-        return;
-    };
-    let tokens: Vec<String> = std::io::stdin().lines().map_while(Result::ok).collect();
+/// The clients: one idle socket per token, on a thread whose allocations are not counted.
+/// Signals `ready` once every socket got `hello`, then holds them until `stop`.
+fn idle_clients(
+    url: String,
+    tokens: Vec<String>,
+    ready: std::sync::mpsc::Sender<()>,
+    stop: tokio::sync::oneshot::Receiver<()>,
+) {
+    UNCOUNTED.with(|u| u.set(true));
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
@@ -151,7 +141,7 @@ fn idle_clients() {
             .await;
             sockets.extend(opened);
         }
-        println!("\n{READY}");
-        std::future::pending::<()>().await;
+        ready.send(()).unwrap();
+        let _ = stop.await;
     });
 }
