@@ -126,7 +126,10 @@ pub struct ChatReport {
     pub errors: Errors,
     pub lost: u64,
     pub duplicated: u64,
+    /// Pushes of a conversation that reached an agent out of seq order.
     pub reordered: u64,
+    /// Acks that came back in another order than their seqs (allowed: sends are concurrent).
+    pub acks_out_of_order: u64,
     pub ok: bool,
 }
 
@@ -248,6 +251,7 @@ mod tests {
             lost: 0,
             duplicated: 0,
             reordered: 0,
+            acks_out_of_order: 0,
             ok: false,
         }
     }

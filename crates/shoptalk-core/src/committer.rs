@@ -49,10 +49,17 @@ impl GroupCommitter {
         &self,
         message: NewMessage,
     ) -> DomainResult<Result<Appended, AppendRejected>> {
+        self.enqueue(message).await?.committed().await
+    }
+
+    /// Queues `message` for the next commit and returns at once. Messages enqueued one after
+    /// the other get seqs in that order, so a connection that enqueues in the order its client
+    /// sent keeps that order in the log while it waits for several commits at once.
+    pub async fn enqueue(&self, message: NewMessage) -> DomainResult<AppendTicket> {
         let (done, wait) = oneshot::channel();
         self.submit(Pending::Message(Box::new(message), done))
             .await?;
-        wait.await.map_err(|_| commit_failed())
+        Ok(AppendTicket(wait))
     }
 
     pub async fn receipt(&self, receipt: ReceiptUpdate) -> DomainResult<ReceiptOutcome> {
@@ -66,6 +73,15 @@ impl GroupCommitter {
             .send(pending)
             .await
             .map_err(|_| DomainError::Unavailable("the server is shutting down"))
+    }
+}
+
+/// A queued append: resolves once its batch has committed.
+pub struct AppendTicket(oneshot::Receiver<Result<Appended, AppendRejected>>);
+
+impl AppendTicket {
+    pub async fn committed(self) -> DomainResult<Result<Appended, AppendRejected>> {
+        self.0.await.map_err(|_| commit_failed())
     }
 }
 

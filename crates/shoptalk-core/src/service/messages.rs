@@ -2,6 +2,7 @@
 //! and the ephemeral signals (typing, presence) that are never stored.
 
 use super::{Actor, App, Capability};
+use crate::committer::AppendTicket;
 use crate::cursor::Cursor;
 use crate::error::{DomainError, DomainResult};
 use crate::fanout::LiveEvent;
@@ -49,6 +50,24 @@ impl LogPosition {
     }
 }
 
+/// A send queued by [`App::begin_send`].
+pub struct SendTicket(AppendTicket);
+
+impl SendTicket {
+    pub async fn committed(self) -> DomainResult<Sent> {
+        match self.0.committed().await? {
+            Ok(a) => Ok(Sent {
+                message: a.message,
+                created: !a.duplicate,
+            }),
+            Err(AppendRejected::ConversationNotFound) => Err(DomainError::NotFound("conversation")),
+            Err(AppendRejected::ClientMsgIdTaken) => Err(DomainError::Conflict(
+                "client_msg_id is already used by another sender in this conversation".into(),
+            )),
+        }
+    }
+}
+
 /// A message the caller sent, and whether this call created it (false: a retry of an
 /// earlier send with the same `client_msg_id`).
 pub struct Sent {
@@ -63,13 +82,28 @@ impl App {
         conversation_id: ConversationId,
         req: &SendMessage,
     ) -> DomainResult<Sent> {
+        self.begin_send(actor, conversation_id, req)
+            .await?
+            .committed()
+            .await
+    }
+
+    /// The first half of a send: checks it and queues it for the next commit. Sends begun one
+    /// after the other take seqs in that order; [`SendTicket::committed`] then waits for the
+    /// commit, so a client may have many sends in flight without them overtaking each other.
+    pub async fn begin_send(
+        &self,
+        actor: &Actor,
+        conversation_id: ConversationId,
+        req: &SendMessage,
+    ) -> DomainResult<SendTicket> {
         if actor.is_staff() {
             actor.require(Capability::Write)?;
         }
         check_send(actor, req)?;
-        let appended = self
+        let ticket = self
             .committer
-            .append(NewMessage {
+            .enqueue(NewMessage {
                 id: MessageId::new(),
                 workspace_id: actor.workspace_id(),
                 conversation_id,
@@ -81,16 +115,7 @@ impl App {
                 created_at: Timestamp::now(),
             })
             .await?;
-        match appended {
-            Ok(a) => Ok(Sent {
-                message: a.message,
-                created: !a.duplicate,
-            }),
-            Err(AppendRejected::ConversationNotFound) => Err(DomainError::NotFound("conversation")),
-            Err(AppendRejected::ClientMsgIdTaken) => Err(DomainError::Conflict(
-                "client_msg_id is already used by another sender in this conversation".into(),
-            )),
-        }
+        Ok(SendTicket(ticket))
     }
 
     /// A page of the log. Customers never see private notes.

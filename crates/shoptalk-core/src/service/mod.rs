@@ -13,7 +13,7 @@ mod widget;
 pub use actor::{Actor, Capability};
 pub use conversations::ConversationFilter;
 pub use media::{BlobStore, MAX_UPLOAD_BYTES, Upload};
-pub use messages::{LogPosition, Sent};
+pub use messages::{LogPosition, SendTicket, Sent};
 pub use widget::WidgetSessionRequest;
 
 use crate::committer::GroupCommitter;

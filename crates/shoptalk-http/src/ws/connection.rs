@@ -282,14 +282,20 @@ impl Session {
                 content,
                 private,
             } => {
+                let req = SendMessage {
+                    client_msg_id: Some(client_msg_id),
+                    content,
+                    private,
+                };
+                // Queued here, in the order the client sent, so its messages keep that
+                // order in the log; only the wait for the commit runs concurrently.
+                let queued = app.begin_send(&actor, conversation_id, &req).await;
+                let client_msg_id = req.client_msg_id.unwrap_or_default();
                 tasks.push(Box::pin(async move {
-                    let req = SendMessage {
-                        client_msg_id: Some(client_msg_id),
-                        content,
-                        private,
+                    let result = match queued {
+                        Ok(ticket) => ticket.committed().await,
+                        Err(e) => Err(e),
                     };
-                    let result = app.send_message(&actor, conversation_id, &req).await;
-                    let client_msg_id = req.client_msg_id.unwrap_or_default();
                     Done::Sent {
                         client_msg_id,
                         result,
