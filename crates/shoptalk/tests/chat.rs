@@ -60,8 +60,11 @@ async fn customer_and_agent_chat_resume_and_retry() {
     customer.close().await;
     for (id, text) in [("a2", "Shall I reserve one?"), ("a3", "It ships today.")] {
         agent.send(&send(conversation.id, id, text)).await;
+        // Each send's own ack: only then is it committed (and pushed) before the reconnect.
         agent
-            .next_matching(|f| matches!(f, ServerFrame::Ack { .. }))
+            .next_matching(
+                |f| matches!(f, ServerFrame::Ack { client_msg_id, .. } if client_msg_id == id),
+            )
             .await;
     }
     let mut customer = app.ws(&visitor.token).await;
