@@ -219,16 +219,7 @@ pub(super) async fn list(db: &Db, ws: WorkspaceId, q: &ContactQuery) -> R<Page<C
             .push_bind(tag.trim().to_owned())
             .push(")");
     }
-    if let Some(after) = q.after {
-        // A row-value comparison: SQLite turns it into one index range.
-        sql.push(" AND (created_at, id) < (")
-            .push_bind(after.key)
-            .push(", ")
-            .push_bind(after.id.to_string())
-            .push(")");
-    }
-    sql.push(" ORDER BY created_at DESC, id DESC LIMIT ")
-        .push_bind(i64::from(limit) + 1);
+    super::keyset::push_page(&mut sql, "created_at", "id", q.after, limit);
     let rows = sql
         .build()
         .fetch_all(&db.reader)

@@ -194,16 +194,7 @@ pub(super) async fn list(db: &Db, ws: WorkspaceId, q: &ConversationQuery) -> R<P
         }
         sql.push(")");
     }
-    if let Some(after) = q.after {
-        // A row-value comparison: SQLite turns it into one index range.
-        sql.push(" AND (c.last_activity_at, c.id) < (")
-            .push_bind(after.key)
-            .push(", ")
-            .push_bind(after.id.to_string())
-            .push(")");
-    }
-    sql.push(" ORDER BY c.last_activity_at DESC, c.id DESC LIMIT ")
-        .push_bind(i64::from(limit) + 1);
+    super::keyset::push_page(&mut sql, "c.last_activity_at", "c.id", q.after, limit);
     let rows = sql
         .build()
         .fetch_all(&db.reader)

@@ -19,6 +19,7 @@ mod credentials;
 mod error;
 mod events;
 mod jobs;
+mod keyset;
 mod media;
 mod messages;
 mod rows;

@@ -115,16 +115,7 @@ pub(super) async fn list_deliveries(
     sql.push_bind(ws.to_string())
         .push(" AND webhook_id = ")
         .push_bind(webhook.to_string());
-    if let Some(after) = after {
-        // A row-value comparison: SQLite turns it into one index range.
-        sql.push(" AND (created_at, id) < (")
-            .push_bind(after.key)
-            .push(", ")
-            .push_bind(after.id.to_string())
-            .push(")");
-    }
-    sql.push(" ORDER BY created_at DESC, id DESC LIMIT ")
-        .push_bind(i64::from(limit) + 1);
+    super::keyset::push_page(&mut sql, "created_at", "id", after, limit);
     let rows = sql
         .build()
         .fetch_all(&db.reader)
