@@ -4,20 +4,18 @@
 
 #![allow(dead_code)]
 
+#[path = "../wiring/mod.rs"]
+mod wiring;
+
 use axum::Router;
 use axum::body::Body;
 use axum::extract::ConnectInfo;
 use axum::http::{HeaderMap, Method, Request, StatusCode, header};
 use serde_json::{Value, json};
 use shoptalk_core::App;
-use shoptalk_core::committer::GroupCommitter;
-use shoptalk_core::fanout::Fanout;
-use shoptalk_core::service::{Actor, BlobStore, Lifetimes};
-use shoptalk_core::store::Store;
-use shoptalk_http::ws::Hub;
+use shoptalk_core::service::{Actor, UrlGuard};
 use shoptalk_http::{AppState, HttpConfig};
 use shoptalk_jobs::egress::{EgressPolicy, check_url};
-use shoptalk_store::{DiskBlobStore, SqliteStore};
 use shoptalk_types::ids::*;
 use shoptalk_types::model::{LoginRequest, NewApiKey, Scope};
 use std::net::SocketAddr;
@@ -94,33 +92,14 @@ impl TestApp {
 
     pub async fn with_config(config: HttpConfig) -> Self {
         let dir = tempfile::tempdir().unwrap();
-        let store: Arc<dyn Store> = Arc::new(
-            SqliteStore::open(&dir.path().join("shoptalk.db"))
-                .await
-                .unwrap(),
-        );
-        let hub = Arc::new(Hub::new(&config));
-        let fanout: Arc<dyn Fanout> = hub.clone();
-        let (committer, _task) = GroupCommitter::spawn(store.clone(), fanout.clone());
-        let blobs: Arc<dyn BlobStore> = Arc::new(DiskBlobStore::new(dir.path().join("media")));
-        let app = App {
-            store,
-            blobs,
-            committer,
-            fanout,
-            // The real egress policy: private, loopback and metadata addresses are refused.
-            url_guard: Arc::new(|url: &str| {
-                check_url(url, EgressPolicy::default())
-                    .map(|u| u.to_string())
-                    .map_err(|e| e.to_string())
-            }),
-            lifetimes: Lifetimes::default(),
-        };
-        let state = AppState {
-            app: app.clone(),
-            hub,
-            config: Arc::new(config),
-        };
+        // The real egress policy: private, loopback and metadata addresses are refused.
+        let url_guard: UrlGuard = Arc::new(|url: &str| {
+            check_url(url, EgressPolicy::default())
+                .map(|u| u.to_string())
+                .map_err(|e| e.to_string())
+        });
+        let state = wiring::app_state(dir.path(), config, url_guard).await;
+        let app = state.app.clone();
         Self {
             router: shoptalk_http::router(state.clone()),
             app,

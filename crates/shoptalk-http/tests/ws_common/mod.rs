@@ -3,15 +3,14 @@
 
 #![allow(dead_code)]
 
+#[path = "../wiring/mod.rs"]
+mod wiring;
+
 use futures_util::{SinkExt, StreamExt};
 use shoptalk_core::App;
-use shoptalk_core::committer::GroupCommitter;
-use shoptalk_core::fanout::Fanout;
-use shoptalk_core::service::{Actor, BlobStore, Lifetimes, LogPosition, WidgetSessionRequest};
-use shoptalk_core::store::Store;
+use shoptalk_core::service::{Actor, LogPosition, WidgetSessionRequest};
+use shoptalk_http::HttpConfig;
 use shoptalk_http::ws::Hub;
-use shoptalk_http::{AppState, HttpConfig};
-use shoptalk_store::SqliteStore;
 use shoptalk_types::Content;
 use shoptalk_types::frames::{ClientFrame, ServerFrame};
 use shoptalk_types::ids::*;
@@ -47,29 +46,13 @@ impl TestServer {
 
     pub async fn with_config(config: HttpConfig) -> Self {
         let dir = tempfile::tempdir().unwrap();
-        let store: Arc<dyn Store> = Arc::new(
-            SqliteStore::open(&dir.path().join("shoptalk.db"))
-                .await
-                .unwrap(),
-        );
-        let hub = Arc::new(Hub::new(&config));
-        let fanout: Arc<dyn Fanout> = hub.clone();
-        let (committer, _task) = GroupCommitter::spawn(store.clone(), fanout.clone());
-        let blobs: Arc<dyn BlobStore> =
-            Arc::new(shoptalk_store::DiskBlobStore::new(dir.path().join("media")));
-        let app = App {
-            store,
-            blobs,
-            committer,
-            fanout,
-            url_guard: Arc::new(|url: &str| Ok(url.to_string())),
-            lifetimes: Lifetimes::default(),
-        };
-        let state = AppState {
-            app: app.clone(),
-            hub: hub.clone(),
-            config: Arc::new(config),
-        };
+        let state = wiring::app_state(
+            dir.path(),
+            config,
+            Arc::new(|url: &str| Ok(url.to_string())),
+        )
+        .await;
+        let (app, hub) = (state.app.clone(), state.hub.clone());
         let router = shoptalk_http::router(state);
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();

@@ -1,0 +1,34 @@
+//! The server's parts wired as `shoptalk serve` wires them, over a temp dir: shared by the
+//! router tests (`common`) and the socket tests (`ws_common`).
+
+use shoptalk_core::App;
+use shoptalk_core::committer::GroupCommitter;
+use shoptalk_core::fanout::Fanout;
+use shoptalk_core::service::{BlobStore, Lifetimes, UrlGuard};
+use shoptalk_core::store::Store;
+use shoptalk_http::ws::Hub;
+use shoptalk_http::{AppState, HttpConfig};
+use shoptalk_store::{DiskBlobStore, SqliteStore};
+use std::path::Path;
+use std::sync::Arc;
+
+pub async fn app_state(dir: &Path, config: HttpConfig, url_guard: UrlGuard) -> AppState {
+    let store: Arc<dyn Store> =
+        Arc::new(SqliteStore::open(&dir.join("shoptalk.db")).await.unwrap());
+    let hub = Arc::new(Hub::new(&config));
+    let fanout: Arc<dyn Fanout> = hub.clone();
+    let (committer, _task) = GroupCommitter::spawn(store.clone(), fanout.clone());
+    let blobs: Arc<dyn BlobStore> = Arc::new(DiskBlobStore::new(dir.join("media")));
+    AppState {
+        app: App {
+            store,
+            blobs,
+            committer,
+            fanout,
+            url_guard,
+            lifetimes: Lifetimes::default(),
+        },
+        hub,
+        config: Arc::new(config),
+    }
+}
