@@ -45,13 +45,6 @@ impl GroupCommitter {
         (Self { tx }, handle)
     }
 
-    pub async fn append(
-        &self,
-        message: NewMessage,
-    ) -> DomainResult<Result<Appended, AppendRejected>> {
-        self.enqueue(message).await?.committed().await
-    }
-
     /// Queues `message` for the next commit and returns at once. Messages enqueued one after
     /// the other get seqs in that order, so a connection that enqueues in the order its client
     /// sent keeps that order in the log while it waits for several commits at once.

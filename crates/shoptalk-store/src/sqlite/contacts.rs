@@ -2,6 +2,7 @@
 
 use super::error::db_err;
 use super::events::emit;
+use super::keyset::{Order, fetch_page};
 use super::rows::{R, RowExt};
 use super::{Db, commit};
 use crate::common::*;
@@ -219,19 +220,15 @@ pub(super) async fn list(db: &Db, ws: WorkspaceId, q: &ContactQuery) -> R<Page<C
             .push_bind(tag.trim().to_owned())
             .push(")");
     }
-    super::keyset::push_page(&mut sql, "created_at", "id", q.after, limit);
-    let rows = sql
-        .build()
-        .fetch_all(&db.reader)
-        .await
-        .map_err(db_err)?
-        .iter()
-        .map(contact_row)
-        .collect::<R<Vec<_>>>()?;
-    Ok(page(rows, limit, |c| Cursor {
+    let order = Order {
+        key: "created_at",
+        id: "id",
+    };
+    fetch_page(db, sql, order, q.after, limit, contact_row, |c| Cursor {
         key: ms(c.created_at),
         id: c.id.0,
-    }))
+    })
+    .await
 }
 
 pub(super) async fn update(

@@ -2,6 +2,7 @@
 
 use super::error::db_err;
 use super::events::{emit, hooks, queue_deliveries};
+use super::keyset::{Order, fetch_page};
 use super::rows::{R, RowExt};
 use super::{Db, commit};
 use crate::common::*;
@@ -194,19 +195,17 @@ pub(super) async fn list(db: &Db, ws: WorkspaceId, q: &ConversationQuery) -> R<P
         }
         sql.push(")");
     }
-    super::keyset::push_page(&mut sql, "c.last_activity_at", "c.id", q.after, limit);
-    let rows = sql
-        .build()
-        .fetch_all(&db.reader)
-        .await
-        .map_err(db_err)?
-        .iter()
-        .map(conversation_row)
-        .collect::<R<Vec<_>>>()?;
-    Ok(page(rows, limit, |c| Cursor {
-        key: ms(last_activity(c)),
-        id: c.id.0,
-    }))
+    let order = Order {
+        key: "c.last_activity_at",
+        id: "c.id",
+    };
+    fetch_page(db, sql, order, q.after, limit, conversation_row, |c| {
+        Cursor {
+            key: ms(last_activity(c)),
+            id: c.id.0,
+        }
+    })
+    .await
 }
 
 pub(super) async fn update(

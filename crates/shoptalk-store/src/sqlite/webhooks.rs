@@ -1,6 +1,7 @@
 //! Outbound webhooks and their delivery log.
 
 use super::error::db_err;
+use super::keyset::{Order, fetch_page};
 use super::rows::{R, RowExt};
 use super::{Db, commit};
 use crate::common::*;
@@ -115,19 +116,15 @@ pub(super) async fn list_deliveries(
     sql.push_bind(ws.to_string())
         .push(" AND webhook_id = ")
         .push_bind(webhook.to_string());
-    super::keyset::push_page(&mut sql, "created_at", "id", after, limit);
-    let rows = sql
-        .build()
-        .fetch_all(&db.reader)
-        .await
-        .map_err(db_err)?
-        .iter()
-        .map(delivery_row)
-        .collect::<R<Vec<_>>>()?;
-    Ok(page(rows, limit, |d| Cursor {
+    let order = Order {
+        key: "created_at",
+        id: "id",
+    };
+    fetch_page(db, sql, order, after, limit, delivery_row, |d| Cursor {
         key: ms(d.created_at),
         id: d.id.0,
-    }))
+    })
+    .await
 }
 
 pub(super) async fn delivery_for_send(
