@@ -1,0 +1,2 @@
+import { render } from "preact";
+render(<p>Shoptalk</p>, document.getElementById("root")!);
