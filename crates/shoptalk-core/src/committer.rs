@@ -140,6 +140,10 @@ async fn commit_one_batch(store: &dyn Store, fanout: &dyn Fanout, pending: Vec<P
         }
         let _ = waiter.send(result);
     }
+    // After the messages that caused them, so an agent sees the message, then the reopening.
+    for conversation in outcome.reopened {
+        fanout.publish(LiveEvent::Conversation { conversation });
+    }
     for ((result, waiter), sent) in outcome
         .receipts
         .into_iter()

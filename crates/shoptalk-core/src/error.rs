@@ -11,6 +11,10 @@ pub enum DomainError {
     NotFound(&'static str),
     #[error("{0}")]
     Conflict(String),
+    /// A field's value is already taken (a duplicate shortcut, say): a conflict naming the
+    /// field, as a JSON path into the request body.
+    #[error("{field}: {message}")]
+    Taken { field: String, message: String },
     /// A field broke a rule. `field` is a JSON path into the request body.
     #[error("{field}: {message}")]
     Invalid { field: String, message: String },
@@ -36,6 +40,13 @@ pub enum DomainError {
 impl DomainError {
     pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
         Self::Invalid {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+
+    pub fn taken(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::Taken {
             field: field.into(),
             message: message.into(),
         }

@@ -7,6 +7,7 @@ pub mod committer;
 pub mod cursor;
 pub mod error;
 pub mod fanout;
+pub mod presence;
 pub mod store;
 
 pub use error::{DomainError, DomainResult, StoreError};

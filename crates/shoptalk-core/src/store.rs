@@ -184,6 +184,9 @@ pub enum ReceiptOutcome {
 pub struct BatchOutcome {
     pub messages: Vec<Result<Appended, AppendRejected>>,
     pub receipts: Vec<ReceiptOutcome>,
+    /// Conversations a contact's message reopened (`resolved` or `snoozed` → `open`), as
+    /// committed: agents are told of the change.
+    pub reopened: Vec<Conversation>,
 }
 
 // ---------------------------------------------------------------- jobs
@@ -297,8 +300,8 @@ pub trait Store: Send + Sync + 'static {
         id: ContactId,
         patch: &ContactPatch,
     ) -> StoreResult<Option<Contact>>;
-    /// Moves every conversation and visitor session of `from` to `into`, merges tags and
-    /// attributes (`into` wins), deletes `from`. Emits `contact.merged`.
+    /// Moves every conversation, visitor session and behaviour event of `from` to `into`,
+    /// merges tags and attributes (`into` wins), deletes `from`. Emits `contact.merged`.
     async fn merge_contacts(
         &self,
         ws: WorkspaceId,
@@ -340,7 +343,9 @@ pub trait Store: Send + Sync + 'static {
     /// Within the batch, messages of a conversation take consecutive seqs in input order; a
     /// `client_msg_id` already used in the conversation (earlier or earlier in the batch)
     /// returns the original message with `duplicate: true` and creates nothing. Each new
-    /// message emits `message.created`.
+    /// message emits `message.created`. A new message from the contact reopens a `resolved` or
+    /// `snoozed` conversation (status `open`, no `snoozed_until`) and emits
+    /// `conversation.updated`.
     async fn commit_batch(&self, batch: &WriteBatch) -> StoreResult<BatchOutcome>;
     /// Messages with `seq > after_seq`, ascending, at most `limit`.
     async fn messages_after(
@@ -360,6 +365,44 @@ pub trait Store: Send + Sync + 'static {
         limit: u32,
         include_private: bool,
     ) -> StoreResult<Vec<Message>>;
+
+    // -- canned responses
+    /// Every canned response of the workspace, by shortcut.
+    async fn list_canned_responses(&self, ws: WorkspaceId) -> StoreResult<Vec<CannedResponse>>;
+    /// `Duplicate("canned_response_shortcut")` when the shortcut is taken in the workspace.
+    async fn insert_canned_response(
+        &self,
+        ws: WorkspaceId,
+        canned: &CannedResponse,
+    ) -> StoreResult<()>;
+    /// Absent fields are left alone; `updated_at` is set. Same duplicate rule as insert.
+    async fn update_canned_response(
+        &self,
+        ws: WorkspaceId,
+        id: CannedResponseId,
+        patch: &CannedResponsePatch,
+    ) -> StoreResult<Option<CannedResponse>>;
+    async fn delete_canned_response(&self, ws: WorkspaceId, id: CannedResponseId)
+    -> StoreResult<bool>;
+
+    // -- behaviour events
+    /// Stores the events whose `(workspace, id)` is new, in one transaction, and emits
+    /// `contact.event_tracked` for each. Returns how many were stored (an id already stored,
+    /// or repeated within `events`, is skipped), or `None`, storing nothing, when an event's
+    /// contact is not a contact of the workspace.
+    async fn insert_contact_events(
+        &self,
+        ws: WorkspaceId,
+        events: &[ContactEvent],
+    ) -> StoreResult<Option<usize>>;
+    /// A contact's events, newest `occurred_at` first; the cursor is opaque to callers.
+    async fn list_contact_events(
+        &self,
+        ws: WorkspaceId,
+        contact: ContactId,
+        limit: u32,
+        after: Option<Cursor>,
+    ) -> StoreResult<Page<ContactEvent>>;
 
     // -- media
     async fn insert_media(&self, media: &MediaRecord) -> StoreResult<()>;

@@ -94,6 +94,14 @@ impl From<DomainError> for ApiError {
         match e {
             DomainError::NotFound(what) => Self::not_found(what),
             DomainError::Conflict(m) => Self::new(StatusCode::CONFLICT, "conflict", m),
+            DomainError::Taken { field, message } => Self {
+                field: Some(field.clone()),
+                ..Self::new(
+                    StatusCode::CONFLICT,
+                    "conflict",
+                    format!("{field}: {message}"),
+                )
+            },
             DomainError::Invalid { field, message } => Self::invalid(field, message),
             DomainError::TooLarge(m) => {
                 Self::new(StatusCode::PAYLOAD_TOO_LARGE, "payload_too_large", m)

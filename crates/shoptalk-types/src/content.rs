@@ -98,6 +98,17 @@ pub enum Content {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         quick_replies: Option<Vec<Action>>,
     },
+    /// What the contact pressed: a button or quick reply, so agents see the click.
+    Postback {
+        /// The label of what was pressed.
+        text: String,
+        /// The action's payload, for bots.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        payload: Option<String>,
+        /// The message carrying the button pressed.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        message_id: Option<MessageId>,
+    },
     Image {
         media: MediaRef,
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -336,8 +347,8 @@ pub enum FormFieldKind {
     Textarea,
 }
 
-/// A product of the shop's catalog. The catalog fills in the details when rendering, so `title`
-/// and `price` are optional snapshots.
+/// A product of the shop's catalog. The catalog fills in the details when rendering, so `title`,
+/// `price` and `stock` are optional snapshots.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProductRef {
@@ -348,6 +359,12 @@ pub struct ProductRef {
     pub title: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub price: Option<Money>,
+    /// The price before a discount, shown struck through; same currency as `price`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compare_at_price: Option<Money>,
+    /// Units in stock, 0 or more; absent when unknown. 0 means sold out.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub stock: Option<i64>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub image_url: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -422,6 +439,7 @@ impl Content {
     pub fn kind(&self) -> &'static str {
         match self {
             Content::Text { .. } => "text",
+            Content::Postback { .. } => "postback",
             Content::Image { .. } => "image",
             Content::Video { .. } => "video",
             Content::Audio { .. } => "audio",
@@ -774,6 +792,15 @@ impl Content {
                     })
                 })
             }
+            Content::Postback {
+                text,
+                payload,
+                message_id: _,
+            } => {
+                // The label of the action pressed: the longest label an action may have.
+                check_label("text", text, ACTION_TEXT_MAX_CHARS)?;
+                opt(payload.as_deref(), |p| check_payload("payload", p))
+            }
             Content::Image { media, caption } => {
                 within("media", media.validate(Some("image")))?;
                 opt(caption.as_deref(), |c| {
@@ -1088,6 +1115,20 @@ impl ProductRef {
             check_label("title", t, TITLE_MAX_CHARS)
         })?;
         opt(self.price.as_ref(), |p| within("price", p.validate()))?;
+        opt(self.compare_at_price.as_ref(), |c| {
+            within("compare_at_price", c.validate())?;
+            match &self.price {
+                // Two prices of one product are compared, so they share a currency.
+                Some(price) if price.currency != c.currency => fail(
+                    "compare_at_price.currency",
+                    format!("must match the price's currency {}", price.currency),
+                ),
+                _ => Ok(()),
+            }
+        })?;
+        if self.stock.is_some_and(|n| n < 0) {
+            return fail("stock", "must not be negative");
+        }
         opt(self.image_url.as_deref(), |u| check_url("image_url", u))?;
         opt(self.url.as_deref(), |u| check_url("url", u))?;
         opt(self.actions.as_deref(), |a| {
@@ -1172,12 +1213,21 @@ fn order_label(order_id: &str, number: Option<&str>) -> String {
     )
 }
 
+/// `Red shoe — 69.00 EUR (was 89.00 EUR) — sold out`, as much of it as is known.
 fn product_summary(p: &ProductRef) -> String {
-    let title = non_blank(p.title.as_deref()).unwrap_or(&p.product_id);
-    match &p.price {
-        Some(price) => format!("{title} — {price}"),
-        None => title.to_owned(),
+    let mut s = non_blank(p.title.as_deref())
+        .unwrap_or(&p.product_id)
+        .to_owned();
+    if let Some(price) = &p.price {
+        s.push_str(&format!(" — {price}"));
+        if let Some(was) = &p.compare_at_price {
+            s.push_str(&format!(" (was {was})"));
+        }
     }
+    if p.stock == Some(0) {
+        s.push_str(" — sold out");
+    }
+    s
 }
 
 impl Content {
@@ -1186,6 +1236,8 @@ impl Content {
     pub fn preview(&self) -> String {
         let raw = match self {
             Content::Text { text, .. } => text.clone(),
+            // What the contact pressed reads as what they answered.
+            Content::Postback { text, .. } => text.clone(),
             Content::Image { caption, .. } => {
                 format!("📷 {}", non_blank(caption.as_deref()).unwrap_or("Photo"))
             }
@@ -1272,6 +1324,7 @@ impl Content {
                     lines.push(format!("Reply with: {}", labels.join(" / ")));
                 }
             }
+            Content::Postback { text, .. } => lines.push(text.clone()),
             Content::Image { media, caption } => {
                 lines.push(
                     non_blank(caption.as_deref())
@@ -1491,6 +1544,8 @@ mod tests {
             variant_id: None,
             title: None,
             price: None,
+            compare_at_price: None,
+            stock: None,
             image_url: None,
             url: None,
             actions: None,
@@ -1653,7 +1708,9 @@ mod tests {
             Content::Product(ProductRef {
                 variant_id: Some("v1".into()),
                 title: Some("Red shoe".into()),
-                price: Some(eur(8900)),
+                price: Some(eur(6900)),
+                compare_at_price: Some(eur(8900)),
+                stock: Some(3),
                 image_url: Some("https://cdn.example/shoe.jpg".into()),
                 url: Some("https://shop.example/shoe".into()),
                 actions: Some(vec![Action::LocationRequest {
@@ -1689,6 +1746,11 @@ mod tests {
                 order_id: Some("o-77".into()),
                 pay_url: Some("https://pay.example/x".into()),
             },
+            Content::Postback {
+                text: "Add to cart".into(),
+                payload: Some("add:p1".into()),
+                message_id: Some(MessageId::new()),
+            },
         ]
     }
 
@@ -1696,7 +1758,7 @@ mod tests {
     fn every_sample_is_valid_and_round_trips() {
         let samples = samples();
         let kinds: HashSet<&str> = samples.iter().map(Content::kind).collect();
-        assert_eq!(kinds.len(), 15, "one sample per variant at least");
+        assert_eq!(kinds.len(), 16, "one sample per variant at least");
         for content in samples {
             assert_eq!(content.validate(), Ok(()), "{content:?}");
             let json = serde_json::to_value(&content).unwrap();
@@ -2032,6 +2094,60 @@ mod tests {
     }
 
     #[test]
+    fn product_rules() {
+        let discounted = |price: Money, was: Money| {
+            Content::Product(ProductRef {
+                price: Some(price),
+                compare_at_price: Some(was),
+                ..product("p1")
+            })
+        };
+        assert_eq!(discounted(eur(6900), eur(8900)).validate(), Ok(()));
+        assert_eq!(
+            error_field(discounted(eur(6900), Money::new(8900, "USD"))),
+            "compare_at_price.currency"
+        );
+        assert_eq!(
+            error_field(discounted(eur(6900), eur(-1))),
+            "compare_at_price.amount_minor"
+        );
+        let stocked = |stock: i64| {
+            Content::Products {
+                items: vec![
+                    product("p1"),
+                    ProductRef {
+                        stock: Some(stock),
+                        ..product("p2")
+                    },
+                ],
+            }
+        };
+        assert_eq!(stocked(0).validate(), Ok(()));
+        assert_eq!(error_field(stocked(-1)), "items[1].stock");
+    }
+
+    #[test]
+    fn postback_rules() {
+        let pressed = |text: &str, payload: Option<&str>| Content::Postback {
+            text: text.into(),
+            payload: payload.map(String::from),
+            message_id: None,
+        };
+        assert_eq!(pressed("Add to cart", None).validate(), Ok(()));
+        assert_eq!(error_field(pressed("", None)), "text");
+        assert_eq!(error_field(pressed(&"x".repeat(41), None)), "text");
+        assert_eq!(error_field(pressed("Yes", Some(&"p".repeat(1001)))), "payload");
+        assert_eq!(error_field(pressed("Yes", Some("a\u{0}b"))), "payload");
+        let parsed: Content =
+            serde_json::from_value(json!({"type": "postback", "text": "Yes"})).unwrap();
+        assert_eq!(parsed, pressed("Yes", None));
+        assert!(
+            serde_json::from_value::<Content>(json!({"type": "postback", "text": "Yes", "x": 1}))
+                .is_err()
+        );
+    }
+
+    #[test]
     fn cart_and_action_rules() {
         let cart = |items: Vec<CartLine>, total: Option<Money>| Content::Cart {
             cart_id: None,
@@ -2281,6 +2397,16 @@ mod tests {
         assert_eq!(preview(&samples[13]), "🛒 Cart: 3 items — 183.00 EUR");
         assert_eq!(preview(&samples[14]), "Order #1001 — shipped");
         assert_eq!(preview(&samples[15]), "Payment request: 12.50 EUR");
+        assert_eq!(
+            preview(&samples[11]),
+            "🛍 Red shoe — 69.00 EUR (was 89.00 EUR)"
+        );
+        assert_eq!(preview(&samples[16]), "Add to cart");
+        let sold_out = Content::Product(ProductRef {
+            stock: Some(0),
+            ..product("p9")
+        });
+        assert_eq!(preview(&sold_out), "🛍 p9 — sold out");
         for content in &samples {
             let p = content.preview();
             assert!(
@@ -2325,6 +2451,11 @@ mod tests {
         assert_eq!(
             samples[6].to_plain_text(),
             "Eiffel Tower\nChamp de Mars, Paris\nhttps://www.openstreetmap.org/?mlat=48.8584&mlon=2.2945"
+        );
+        assert_eq!(samples[16].to_plain_text(), "Add to cart");
+        assert_eq!(
+            samples[11].to_plain_text(),
+            "Red shoe — 69.00 EUR (was 89.00 EUR)\nhttps://shop.example/shoe"
         );
         assert_eq!(
             samples[3].to_plain_text(),
@@ -2443,6 +2574,18 @@ mod tests {
                     text,
                     quick_replies
                 }),
+            (any_string(), any_opt_string()).prop_map(|(text, payload)| Content::Postback {
+                text,
+                payload,
+                message_id: None,
+            }),
+            (any_opt_string(), any::<Option<i64>>(), proptest::option::of(any_money()))
+                .prop_map(|(title, stock, compare_at_price)| Content::Product(ProductRef {
+                    title,
+                    stock,
+                    compare_at_price,
+                    ..product("p1")
+                })),
             (any_media(), any_opt_string())
                 .prop_map(|(media, caption)| Content::Image { media, caption }),
             (any_media(), any_opt_string())
@@ -2581,6 +2724,7 @@ mod tests {
             "list",
             "form",
             "form_response",
+            "postback",
             "product",
             "products",
             "cart",

@@ -46,7 +46,8 @@ pub enum ClientFrame {
     },
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+/// An agent's availability, as the agent app reports it and `GET /api/v1/agents/presence` lists it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum PresenceStatus {
     Online,

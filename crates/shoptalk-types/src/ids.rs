@@ -67,3 +67,5 @@ id_type!(/// A job of the durable queue.
     JobId);
 id_type!(/// A domain event (the `webhook-id` of its deliveries).
     EventId);
+id_type!(/// A saved reply agents insert with its `/shortcut`.
+    CannedResponseId);

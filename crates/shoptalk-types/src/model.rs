@@ -2,6 +2,7 @@
 //! creates, `X` is what is read back, `XPatch` updates.
 
 use crate::content::Content;
+use crate::frames::PresenceStatus;
 use crate::ids::*;
 use jiff::Timestamp;
 use serde::{Deserialize, Serialize};
@@ -29,6 +30,8 @@ pub struct Workspace {
     pub identity_required: bool,
     /// Origins allowed to open widget sessions; empty means any origin.
     pub allowed_origins: Vec<String>,
+    /// How the web widget looks and behaves.
+    pub widget: WidgetSettings,
     #[schema(value_type = String, format = DateTime)]
     pub created_at: Timestamp,
 }
@@ -39,6 +42,209 @@ pub struct WorkspacePatch {
     pub name: Option<String>,
     pub identity_required: Option<bool>,
     pub allowed_origins: Option<Vec<String>>,
+    /// Replaces the whole widget settings object (absent fields take their defaults).
+    pub widget: Option<WidgetSettings>,
+}
+
+// ---------------------------------------------------------------- widget settings
+
+/// The widget's accent colour unless the shop picks one.
+pub const DEFAULT_WIDGET_COLOR: &str = "#4f46e5";
+
+/// How the web widget looks and behaves on the shop's pages. Every field has a default, so a
+/// settings object may name only what it changes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(default, deny_unknown_fields)]
+pub struct WidgetSettings {
+    /// Accent colour, `#RRGGBB`.
+    pub color: String,
+    /// An `https://` URL, or a path on this server starting with `/api/v1/media/`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub logo_url: Option<String>,
+    /// Shown when a visitor opens the widget; at most 280 characters.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub greeting: Option<String>,
+    pub position: WidgetPosition,
+    /// Shown outside business hours; at most 280 characters.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub away_message: Option<String>,
+    /// When the shop answers; absent means always.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub business_hours: Option<BusinessHours>,
+    /// Language of the widget's own strings (en, es, fr, de, it, pt, nl, pl, tr, ru, ar, ja,
+    /// zh); absent means the visitor's browser language.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub locale: Option<String>,
+    /// Play a sound when a message arrives.
+    pub sound: bool,
+}
+
+impl Default for WidgetSettings {
+    fn default() -> Self {
+        Self {
+            color: DEFAULT_WIDGET_COLOR.to_owned(),
+            logo_url: None,
+            greeting: None,
+            position: WidgetPosition::Right,
+            away_message: None,
+            business_hours: None,
+            locale: None,
+            sound: true,
+        }
+    }
+}
+
+/// The corner of the page the widget sits in.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum WidgetPosition {
+    #[default]
+    Right,
+    Left,
+}
+
+/// Opening hours, on the wall clock of `timezone`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct BusinessHours {
+    /// IANA time zone, e.g. `Europe/Paris`.
+    pub timezone: String,
+    /// Opening ranges; a day may have several (a lunch break) and a day without any is closed.
+    pub days: Vec<Weekday>,
+}
+
+/// One opening range of a day of the week: from `open` (included) to `close` (excluded).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Weekday {
+    pub day: Day,
+    /// `HH:MM`, 24-hour clock.
+    pub open: String,
+    /// `HH:MM`, after `open`; `24:00` is the end of the day.
+    pub close: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Day {
+    Mon,
+    Tue,
+    Wed,
+    Thu,
+    Fri,
+    Sat,
+    Sun,
+}
+
+/// What the widget needs before it opens a session: `GET /api/v1/widget/config` (public).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct WidgetConfig {
+    pub workspace_name: String,
+    pub settings: WidgetSettings,
+    /// Inside business hours now (always true when none are set).
+    pub available: bool,
+    /// At least one agent has the agent app open with presence `online`.
+    pub agents_online: bool,
+}
+
+/// An agent's live presence (`GET /api/v1/agents/presence`): kept in memory, never stored.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct AgentPresence {
+    pub agent_id: AgentId,
+    pub status: PresenceStatus,
+}
+
+// ---------------------------------------------------------------- canned responses
+
+/// A saved reply, inserted in the composer by typing `/` and its shortcut.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct CannedResponse {
+    pub id: CannedResponseId,
+    /// 1–32 of `a-z`, `0-9`, `-`, `_`; unique in the workspace.
+    pub shortcut: String,
+    /// 1–80 characters.
+    pub title: String,
+    /// 1–4096 characters. May hold variables the agent app fills in: `{{contact.first_name}}`,
+    /// `{{contact.name}}`, `{{contact.email}}`, `{{agent.name}}`, `{{workspace.name}}`.
+    pub text: String,
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: Timestamp,
+    #[schema(value_type = String, format = DateTime)]
+    pub updated_at: Timestamp,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewCannedResponse {
+    pub shortcut: String,
+    pub title: String,
+    pub text: String,
+}
+
+/// Absent fields are left alone.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CannedResponsePatch {
+    pub shortcut: Option<String>,
+    pub title: Option<String>,
+    pub text: Option<String>,
+}
+
+// ---------------------------------------------------------------- behaviour events
+
+/// Body of `POST /api/v1/events`: 1–100 events.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TrackEvents {
+    pub events: Vec<TrackEvent>,
+}
+
+/// Something a contact did on the shop's site (`page_viewed`, `product.viewed`, ...).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TrackEvent {
+    /// Client-generated, 1–64 printable ASCII characters: an event with an id already
+    /// recorded in the workspace is a retry, counted as a duplicate and not stored again.
+    pub id: String,
+    /// 1–64 of `a-z`, `0-9`, `_`, `.`, `-`.
+    pub name: String,
+    /// At most 8 KiB of JSON.
+    #[serde(default)]
+    #[schema(value_type = Option<Object>)]
+    pub properties: Option<Map<String, Value>>,
+    /// When it happened (default: when received); at most 5 minutes in the future.
+    #[serde(default)]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub occurred_at: Option<Timestamp>,
+    /// Whose event: required with staff credentials; a widget visitor records its own and
+    /// may leave it out.
+    #[serde(default)]
+    pub contact_id: Option<ContactId>,
+}
+
+/// Answer of `POST /api/v1/events` (202).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub struct TrackedEvents {
+    /// Events stored by this call.
+    pub accepted: u32,
+    /// Events whose id was already recorded: ignored.
+    pub duplicates: u32,
+}
+
+/// A recorded behaviour event of a contact.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ContactEvent {
+    /// The client's id of the event.
+    pub id: String,
+    pub contact_id: ContactId,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<Object>)]
+    pub properties: Option<Map<String, Value>>,
+    #[schema(value_type = String, format = DateTime)]
+    pub occurred_at: Timestamp,
+    #[schema(value_type = String, format = DateTime)]
+    pub received_at: Timestamp,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, ToSchema)]
@@ -437,6 +643,7 @@ pub const EVENT_TYPES: &[&str] = &[
     "contact.created",
     "contact.updated",
     "contact.merged",
+    "contact.event_tracked",
 ];
 
 /// The body of every outbound webhook delivery.
@@ -520,4 +727,34 @@ pub struct ErrorDetail {
     /// The offending field, as a JSON path, when one field is to blame.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn widget_settings_default_what_is_left_out() {
+        let defaults = json!({"color": "#4f46e5", "position": "right", "sound": true});
+        assert_eq!(
+            serde_json::to_value(WidgetSettings::default()).unwrap(),
+            defaults
+        );
+        let parsed: WidgetSettings = serde_json::from_value(json!({"sound": false})).unwrap();
+        assert_eq!(
+            parsed,
+            WidgetSettings {
+                sound: false,
+                ..WidgetSettings::default()
+            }
+        );
+        let hours: WidgetSettings = serde_json::from_value(json!({
+            "business_hours": {"timezone": "Europe/Paris",
+                "days": [{"day": "mon", "open": "09:00", "close": "17:30"}]}
+        }))
+        .unwrap();
+        assert_eq!(hours.business_hours.unwrap().days[0].day, Day::Mon);
+        assert!(serde_json::from_value::<WidgetSettings>(json!({"colour": "#000000"})).is_err());
+    }
 }

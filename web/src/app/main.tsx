@@ -1,2 +1,12 @@
 import { render } from "preact";
-render(<p>Shoptalk</p>, document.getElementById("root")!);
+import { App } from "./App";
+import { startApp } from "./state/boot";
+import "../shared/render/render.css";
+import "./styles/base.css";
+import "./styles/layout.css";
+import "./styles/inbox.css";
+import "./styles/conversation.css";
+import "./styles/settings.css";
+
+startApp();
+render(<App />, document.getElementById("root")!);

@@ -78,6 +78,7 @@ impl App {
                 widget_key: auth::new_widget_key(),
                 identity_required: false,
                 allowed_origins: Vec::new(),
+                widget: WidgetSettings::default(),
                 created_at: now,
             },
             identity_secret: auth::new_identity_secret(),
@@ -298,6 +299,9 @@ impl App {
                 check_origin(&format!("allowed_origins[{i}]"), origin)?;
             }
         }
+        if let Some(widget) = &patch.widget {
+            patch.widget = Some(super::widget_settings::validate_widget(widget)?);
+        }
         let record = self
             .store
             .update_workspace(actor.workspace_id(), &patch)
@@ -308,6 +312,22 @@ impl App {
     pub async fn list_agents(&self, actor: &Actor) -> DomainResult<Vec<Agent>> {
         actor.require(Capability::Read)?;
         Ok(self.store.list_agents(actor.workspace_id()).await?)
+    }
+
+    /// The live presence of every active agent of the workspace (`offline` when no socket of
+    /// theirs is open on this node).
+    pub async fn agent_presence(&self, actor: &Actor) -> DomainResult<Vec<AgentPresence>> {
+        actor.require(Capability::Read)?;
+        let ws = actor.workspace_id();
+        let agents = self.store.list_agents(ws).await?;
+        Ok(agents
+            .into_iter()
+            .filter(|a| a.active)
+            .map(|a| AgentPresence {
+                agent_id: a.id,
+                status: self.presence.status(ws, a.id),
+            })
+            .collect())
     }
 
     /// Admins add staff; only an owner may add another owner.

@@ -204,15 +204,20 @@ impl App {
         Ok(())
     }
 
-    /// Tells the workspace's agents that this agent is online, away or gone. Never stored.
+    /// An agent's socket reports its status (online, away, offline): remembered while the
+    /// agent has a socket open, and told to the workspace's agents when it changes. Never
+    /// stored.
     pub fn presence(&self, actor: &Actor, status: PresenceStatus) -> DomainResult<()> {
         let Actor::Agent { agent_id, .. } = *actor else {
             return Err(DomainError::Forbidden("only agents have presence"));
         };
-        self.fanout.publish(LiveEvent::Presence {
-            workspace_id: actor.workspace_id(),
-            agent_id,
-            status,
+        let workspace_id = actor.workspace_id();
+        self.presence.report(workspace_id, agent_id, status, |status| {
+            self.fanout.publish(LiveEvent::Presence {
+                workspace_id,
+                agent_id,
+                status,
+            })
         });
         Ok(())
     }
@@ -249,12 +254,12 @@ fn check_send(actor: &Actor, req: &SendMessage) -> DomainResult<()> {
     Ok(())
 }
 
-/// Customers send what a person types or attaches; commerce cards and payment requests
-/// come from the shop only, so nobody can forge one.
+/// Customers send what a person types, presses or attaches; commerce cards and payment
+/// requests come from the shop only, so nobody can forge one.
 fn customer_may_send(content: &Content) -> bool {
     matches!(
         content.kind(),
-        "text" | "image" | "video" | "audio" | "file" | "location" | "form_response"
+        "text" | "postback" | "image" | "video" | "audio" | "file" | "location" | "form_response"
     )
 }
 
@@ -329,6 +334,16 @@ mod tests {
             field(check_send(&c, &send(None, payment, false))),
             "content.type"
         );
+    }
+
+    #[test]
+    fn customers_may_send_what_they_pressed() {
+        let pressed = Content::Postback {
+            text: "Add to cart".into(),
+            payload: Some("add:p1".into()),
+            message_id: Some(MessageId::new()),
+        };
+        assert!(check_send(&customer(), &send(None, pressed, false)).is_ok());
     }
 
     #[test]

@@ -3,21 +3,26 @@
 
 mod accounts;
 mod actor;
+mod canned;
 mod contacts;
 mod conversations;
+mod events;
 mod media;
 mod messages;
 mod webhooks;
 mod widget;
+mod widget_settings;
 
 pub use actor::{Actor, Capability};
 pub use conversations::ConversationFilter;
 pub use media::{BlobStore, MAX_UPLOAD_BYTES, Upload};
 pub use messages::{LogPosition, SendTicket, Sent};
 pub use widget::WidgetSessionRequest;
+pub use widget_settings::is_open;
 
 use crate::committer::GroupCommitter;
 use crate::fanout::Fanout;
+use crate::presence::PresenceRegistry;
 use crate::store::Store;
 use std::sync::Arc;
 
@@ -48,6 +53,8 @@ pub struct App {
     pub blobs: Arc<dyn BlobStore>,
     pub committer: GroupCommitter,
     pub fanout: Arc<dyn Fanout>,
+    /// Agents' live presence; the WebSocket hub reports sockets opening and closing to it.
+    pub presence: Arc<PresenceRegistry>,
     pub url_guard: UrlGuard,
     pub lifetimes: Lifetimes,
 }

@@ -6,7 +6,7 @@ use crate::error::{DomainError, DomainResult};
 use crate::store::VisitorSessionRecord;
 use jiff::Timestamp;
 use shoptalk_types::ids::ContactId;
-use shoptalk_types::model::{NewContact, NewWidgetSession, WidgetSession};
+use shoptalk_types::model::{NewContact, NewWidgetSession, WidgetConfig, WidgetSession};
 
 /// A widget session request with the `Origin` the browser sent.
 pub struct WidgetSessionRequest<'a> {
@@ -122,6 +122,34 @@ pub(crate) fn check_origin_allowed(allowed: &[String], origin: Option<&str>) -> 
 }
 
 impl App {
+    /// What the widget shows before a visitor writes: the shop's settings, whether it is
+    /// inside business hours, and whether an agent is online. Public, like the widget key;
+    /// refused to origins that may not open sessions, as sessions are.
+    pub async fn widget_config(
+        &self,
+        widget_key: &str,
+        origin: Option<&str>,
+    ) -> DomainResult<WidgetConfig> {
+        let record = self
+            .store
+            .workspace_by_widget_key(widget_key)
+            .await?
+            .ok_or(DomainError::NotFound("widget key"))?;
+        let workspace = record.workspace;
+        check_origin_allowed(&workspace.allowed_origins, origin)?;
+        let available = workspace
+            .widget
+            .business_hours
+            .as_ref()
+            .is_none_or(|hours| super::is_open(hours, Timestamp::now()));
+        Ok(WidgetConfig {
+            agents_online: self.presence.any_online(workspace.id),
+            workspace_name: workspace.name,
+            settings: workspace.widget,
+            available,
+        })
+    }
+
     /// A widget socket must come from an allowed origin, as its session did.
     pub async fn check_widget_origin(
         &self,
