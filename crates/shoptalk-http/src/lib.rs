@@ -1,5 +1,6 @@
 //! Shoptalk's HTTP edge: the REST API under `/api/v1`, health and metrics endpoints, the
-//! OpenAPI document and its interactive docs, and the WebSocket hub.
+//! OpenAPI document and its interactive docs, the WebSocket hub, and the embedded web front
+//! end (`web`: widget, agent app, demo page).
 //!
 //! The edge parses and renders; every rule lives in `shoptalk_core::App`. Each route has exactly
 //! one authorisation rule, declared in the table [`router::ROUTES`] the router is built from;
@@ -17,15 +18,22 @@ pub mod router;
 pub mod routes;
 pub mod state;
 pub mod telemetry;
+pub mod web;
 pub mod ws;
 
 pub use error::{ApiError, ApiResult};
-pub use router::router;
 pub use state::{AppState, HttpConfig};
 
 use axum::Router;
 use std::future::Future;
 use std::net::SocketAddr;
+
+/// The whole HTTP surface over `state`: the API ([`router::router`]) and the web front end
+/// ([`web::router`]).
+pub fn router(state: AppState) -> Router {
+    let web = web::router(&state);
+    router::router(state).merge(web)
+}
 
 /// Serves `router` on `listener` until `shutdown` resolves, then lets in-flight requests
 /// finish. The peer address is made available to handlers (`ConnectInfo`), which is what the

@@ -160,18 +160,23 @@ pub const ROUTES: &[Route] = &[
     route(Patch, "/api/v1/workspace", Staff(Admin), || patch(workspace::update_workspace)),
     route(Get, "/api/v1/workspace/identity-secret", Staff(Admin), || get(workspace::get_identity_secret)),
     route(Get, "/api/v1/agents", Staff(Read), || get(agents::list_agents)),
+    route(Get, "/api/v1/agents/presence", Staff(Read), || get(agents::list_presence)),
     route(Post, "/api/v1/agents", Staff(Admin), || post(agents::create_agent)).idempotent(),
     route(Patch, "/api/v1/agents/{id}", Staff(Admin), || patch(agents::update_agent)),
     route(Get, "/api/v1/api-keys", Staff(Admin), || get(api_keys::list_api_keys)),
     route(Post, "/api/v1/api-keys", Staff(Admin), || post(api_keys::create_api_key)).idempotent(),
     route(Delete, "/api/v1/api-keys/{id}", Staff(Admin), || delete(api_keys::revoke_api_key)),
     // The widget's door.
+    route(Get, "/api/v1/widget/config", Public, || get(widget::get_widget_config)),
     route(Post, "/api/v1/widget/sessions", Public, || post(widget::open_widget_session)),
     // Contacts.
     route(Post, "/api/v1/contacts", Staff(Write), || post(contacts::upsert_contact)).idempotent(),
     route(Get, "/api/v1/contacts", Staff(Read), || get(contacts::list_contacts)),
     route(Get, "/api/v1/contacts/{id}", Customer(Read), || get(contacts::get_contact)),
     route(Patch, "/api/v1/contacts/{id}", Staff(Write), || patch(contacts::update_contact)),
+    // Behaviour events: a visitor records its own, staff name the contact.
+    route(Post, "/api/v1/events", Customer(Write), || post(events::track_events)),
+    route(Get, "/api/v1/contacts/{id}/events", Staff(Read), || get(events::list_contact_events)),
     // Conversations and their log.
     route(Post, "/api/v1/conversations", Customer(Write), || post(conversations::create_conversation)).idempotent(),
     route(Get, "/api/v1/conversations", Customer(Read), || get(conversations::list_conversations)),
@@ -181,6 +186,11 @@ pub const ROUTES: &[Route] = &[
     route(Get, "/api/v1/conversations/{id}/messages", Customer(Read), || get(messages::list_messages)),
     route(Post, "/api/v1/conversations/{id}/receipts", Customer(Write), || post(messages::post_receipt)),
     route(Post, "/api/v1/conversations/{id}/typing", Customer(Write), || post(messages::post_typing)),
+    // Canned responses.
+    route(Get, "/api/v1/canned-responses", Staff(Read), || get(canned_responses::list_canned_responses)),
+    route(Post, "/api/v1/canned-responses", Staff(Write), || post(canned_responses::create_canned_response)).idempotent(),
+    route(Patch, "/api/v1/canned-responses/{id}", Staff(Write), || patch(canned_responses::update_canned_response)),
+    route(Delete, "/api/v1/canned-responses/{id}", Staff(Write), || delete(canned_responses::delete_canned_response)),
     // Attachments.
     route(Post, "/api/v1/media", Customer(Write), || post(media::upload_media)).upload(),
     route(Get, "/api/v1/media/{id}", Customer(Read), || get(media::download_media)),
@@ -486,6 +496,7 @@ mod tests {
             (Post, "/api/v1/agents"),
             (Post, "/api/v1/api-keys"),
             (Post, "/api/v1/webhooks"),
+            (Post, "/api/v1/canned-responses"),
             (Post, "/api/v1/conversations/{id}/messages"),
         ] {
             let r = ROUTES

@@ -23,6 +23,10 @@ pub struct HttpConfig {
     pub ws_write_buffer_bytes: usize,
     /// Seconds between server pings; a client silent for three intervals is dropped.
     pub ws_heartbeat_secs: u64,
+    /// The widget key the demo storefront page (`/demo`) embeds; the page exists only when
+    /// set. `shoptalk demo` sets it; it is not a config-file setting.
+    #[serde(skip)]
+    pub demo_widget_key: Option<String>,
 }
 
 impl Default for HttpConfig {
@@ -35,6 +39,7 @@ impl Default for HttpConfig {
             ws_read_buffer_bytes: 4 * 1024,
             ws_write_buffer_bytes: 4 * 1024,
             ws_heartbeat_secs: 30,
+            demo_widget_key: None,
         }
     }
 }

@@ -492,3 +492,153 @@ async fn widget_sessions_are_rate_limited_per_ip() {
     // Refused for the rate limit before the key is even looked at.
     assert_eq!(res.status, StatusCode::TOO_MANY_REQUESTS);
 }
+
+/// Each new write names the field at fault, and changes nothing.
+#[tokio::test]
+async fn widget_canned_and_event_input_is_checked_field_by_field() {
+    let t = TestApp::new().await;
+    let shop = t.shop("Shop").await;
+    let other = t.shop("Other").await;
+    let admin = shop.admin_key.as_str();
+    let field_of = |res: Res| -> String {
+        let err = res.assert_error(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
+        err["field"].as_str().unwrap_or_default().to_string()
+    };
+
+    // Widget settings.
+    let patch = |widget: serde_json::Value| {
+        t.call(
+            Method::PATCH,
+            "/api/v1/workspace",
+            Some(admin),
+            Some(json!({ "widget": widget })),
+        )
+    };
+    for (widget, field) in [
+        (json!({ "color": "blue" }), "widget.color"),
+        (json!({ "color": "#12345" }), "widget.color"),
+        (json!({ "logo_url": "http://cdn.example/logo.png" }), "widget.logo_url"),
+        (json!({ "logo_url": "javascript:alert(1)" }), "widget.logo_url"),
+        (json!({ "greeting": "x".repeat(281) }), "widget.greeting"),
+        (json!({ "position": "top" }), "widget.position"),
+        (json!({ "locale": "klingon" }), "widget.locale"),
+        (json!({ "sound": "loud" }), "widget.sound"),
+        (json!({ "colour": "#000000" }), "widget.colour"),
+        (
+            json!({ "business_hours": { "timezone": "Mars/Base", "days": [] } }),
+            "widget.business_hours.timezone",
+        ),
+        (
+            json!({ "business_hours": { "timezone": "UTC",
+                "days": [{ "day": "mon", "open": "18:00", "close": "09:00" }] } }),
+            "widget.business_hours.days[0].close",
+        ),
+        (
+            json!({ "business_hours": { "timezone": "UTC",
+                "days": [{ "day": "monday", "open": "09:00", "close": "18:00" }] } }),
+            "widget.business_hours.days[0].day",
+        ),
+    ] {
+        assert_eq!(field_of(patch(widget.clone()).await), field, "{widget}");
+    }
+    assert_eq!(
+        t.get("/api/v1/workspace", admin).await.json()["widget"],
+        json!({ "color": "#4f46e5", "position": "right", "sound": true }),
+        "nothing was changed"
+    );
+    let no_key = t.call(Method::GET, "/api/v1/widget/config", None, None).await;
+    assert_eq!(field_of(no_key), "widget_key");
+
+    // Canned responses.
+    let canned = |body: serde_json::Value| t.post("/api/v1/canned-responses", admin, body);
+    let valid = json!({ "shortcut": "hi", "title": "Hi", "text": "Hello!" });
+    for (bad, field) in [
+        (json!({ "shortcut": "two words" }), "shortcut"),
+        (json!({ "shortcut": "x".repeat(33) }), "shortcut"),
+        (json!({ "title": " " }), "title"),
+        (json!({ "title": "t".repeat(81) }), "title"),
+        (json!({ "text": "" }), "text"),
+        (json!({ "text": "t".repeat(4097) }), "text"),
+        (json!({ "extra": 1 }), "extra"),
+    ] {
+        let mut body = valid.clone();
+        body.as_object_mut()
+            .unwrap()
+            .extend(bad.as_object().unwrap().clone());
+        assert_eq!(field_of(canned(body).await), field, "{bad}");
+    }
+    assert_eq!(t.get("/api/v1/canned-responses", admin).await.json(), json!([]));
+    t.call(
+        Method::PATCH,
+        "/api/v1/canned-responses/not-a-uuid",
+        Some(admin),
+        Some(json!({ "title": "x" })),
+    )
+    .await
+    .assert_error(StatusCode::NOT_FOUND, "not_found");
+
+    // Events.
+    let visitor = shop.visitor_token.as_str();
+    let track = |token: &str, events: serde_json::Value| {
+        t.post("/api/v1/events", token, json!({ "events": events }))
+    };
+    let event = |extra: serde_json::Value| {
+        let mut e = json!({ "id": "e-1", "name": "page_viewed" });
+        e.as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
+        e
+    };
+    assert_eq!(field_of(track(visitor, json!([])).await), "events");
+    let too_many: Vec<_> = (0..101)
+        .map(|i| json!({ "id": format!("e-{i}"), "name": "page_viewed" }))
+        .collect();
+    assert_eq!(field_of(track(visitor, json!(too_many)).await), "events");
+    for (extra, field) in [
+        (json!({ "id": "" }), "events[1].id"),
+        (json!({ "id": "has space" }), "events[1].id"),
+        (json!({ "name": "Page Viewed" }), "events[1].name"),
+        (json!({ "name": "n".repeat(65) }), "events[1].name"),
+        (json!({ "properties": [1, 2] }), "events[1].properties"),
+        (json!({ "properties": { "blob": "x".repeat(9000) } }), "events[1].properties"),
+        (json!({ "occurred_at": "2999-01-01T00:00:00Z" }), "events[1].occurred_at"),
+        (json!({ "occurred_at": "yesterday" }), "events[1].occurred_at"),
+        (json!({ "contact_id": "not-a-uuid" }), "events[1].contact_id"),
+        (json!({ "colour": "red" }), "events[1].colour"),
+    ] {
+        let events = json!([event(json!({ "id": "ok" })), event(extra.clone())]);
+        assert_eq!(field_of(track(visitor, events).await), field, "{extra}");
+    }
+    // Staff must say whose event it is, and it must be a contact of theirs.
+    assert_eq!(
+        field_of(track(&shop.write_key, json!([event(json!({}))])).await),
+        "events[0].contact_id"
+    );
+    let foreign = json!([event(json!({ "contact_id": other.visitor_contact_id }))]);
+    track(&shop.write_key, foreign)
+        .await
+        .assert_error(StatusCode::NOT_FOUND, "not_found");
+    // A visitor records its own events only.
+    let someone_else = json!([event(json!({ "contact_id": other.visitor_contact_id }))]);
+    track(visitor, someone_else)
+        .await
+        .assert_error(StatusCode::NOT_FOUND, "not_found");
+    track(&shop.read_key, json!([event(json!({ "contact_id": shop.visitor_contact_id }))]))
+        .await
+        .assert_error(StatusCode::FORBIDDEN, "forbidden");
+    let nothing = t
+        .get(
+            &format!("/api/v1/contacts/{}/events", shop.visitor_contact_id),
+            admin,
+        )
+        .await
+        .json();
+    assert_eq!(nothing["items"], json!([]), "nothing was recorded");
+    let bad_cursor = t
+        .get(
+            &format!("/api/v1/contacts/{}/events?cursor=nope", shop.visitor_contact_id),
+            admin,
+        )
+        .await;
+    assert_eq!(field_of(bad_cursor), "cursor");
+}

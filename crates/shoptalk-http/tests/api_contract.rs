@@ -454,3 +454,281 @@ async fn the_openapi_document_is_3_1_with_bearer_auth() {
         }
     }
 }
+
+/// A request with an `Origin` header, as a browser sends it.
+fn from_origin(path: &str, origin: &str) -> Request<axum::body::Body> {
+    Request::get(path)
+        .header("origin", origin)
+        .body(axum::body::Body::empty())
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_widget_reads_its_configuration_without_credentials() {
+    let t = TestApp::new().await;
+    let shop = t.shop("Widget Shop").await;
+    let config_url = format!("/api/v1/widget/config?widget_key={}", shop.widget_key);
+
+    let config = t.call(Method::GET, &config_url, None, None).await;
+    assert_eq!(config.status, StatusCode::OK, "{}", config.text());
+    assert_eq!(config.header("cache-control"), Some("no-cache"));
+    assert_eq!(
+        config.json(),
+        json!({
+            "workspace_name": "Widget Shop",
+            "settings": {"color": "#4f46e5", "position": "right", "sound": true},
+            "available": true,
+            // Nobody has the agent app open.
+            "agents_online": false,
+        })
+    );
+    let unknown = t
+        .call(Method::GET, "/api/v1/widget/config?widget_key=stw_nope", None, None)
+        .await;
+    let err = unknown.assert_error(StatusCode::NOT_FOUND, "not_found");
+    assert!(err["message"].as_str().unwrap().contains("widget key"), "{err}");
+
+    // Admins set the widget up; a week without opening hours is never available.
+    let widget = json!({
+        "color": "#0a7cff",
+        "logo_url": "https://cdn.shop.example/logo.svg",
+        "greeting": "Hi! Ask us anything.",
+        "position": "left",
+        "away_message": "We answer tomorrow morning.",
+        "business_hours": {"timezone": "Europe/Paris", "days": []},
+        "locale": "fr",
+        "sound": false
+    });
+    let patched = t
+        .call(
+            Method::PATCH,
+            "/api/v1/workspace",
+            Some(&shop.admin_key),
+            Some(json!({ "widget": widget })),
+        )
+        .await;
+    assert_eq!(patched.status, StatusCode::OK, "{}", patched.text());
+    assert_eq!(patched.json()["widget"], widget);
+    assert_eq!(t.get("/api/v1/workspace", &shop.read_key).await.json()["widget"], widget);
+    let config = t.call(Method::GET, &config_url, None, None).await.json();
+    assert_eq!(config["settings"], widget);
+    assert_eq!(config["available"], false);
+
+    // Agents may not change it; the whole object is replaced, defaults filling the gaps.
+    t.call(
+        Method::PATCH,
+        "/api/v1/workspace",
+        Some(&shop.agent_token),
+        Some(json!({ "widget": {} })),
+    )
+    .await
+    .assert_error(StatusCode::FORBIDDEN, "forbidden");
+    let reset = t
+        .call(
+            Method::PATCH,
+            "/api/v1/workspace",
+            Some(&shop.admin_key),
+            Some(json!({ "widget": { "greeting": "Hello" } })),
+        )
+        .await;
+    assert_eq!(
+        reset.json()["widget"],
+        json!({"color": "#4f46e5", "greeting": "Hello", "position": "right", "sound": true})
+    );
+
+    // Allowed origins hold for the configuration as for sessions.
+    t.call(
+        Method::PATCH,
+        "/api/v1/workspace",
+        Some(&shop.admin_key),
+        Some(json!({ "allowed_origins": ["https://shop.example"] })),
+    )
+    .await;
+    let allowed = t.send(from_origin(&config_url, "https://shop.example")).await;
+    assert_eq!(allowed.status, StatusCode::OK, "{}", allowed.text());
+    t.send(from_origin(&config_url, "https://evil.example"))
+        .await
+        .assert_error(StatusCode::FORBIDDEN, "forbidden");
+    t.call(Method::GET, &config_url, None, None)
+        .await
+        .assert_error(StatusCode::FORBIDDEN, "forbidden");
+}
+
+#[tokio::test]
+async fn agent_presence_lists_every_active_agent() {
+    let t = TestApp::new().await;
+    let shop = t.shop("Presence").await;
+    let bob = t
+        .post(
+            "/api/v1/agents",
+            &shop.admin_key,
+            json!({ "email": "bob@shop.example", "name": "Bob", "role": "agent", "password": PASSWORD }),
+        )
+        .await
+        .json();
+    let gone = t
+        .post(
+            "/api/v1/agents",
+            &shop.admin_key,
+            json!({ "email": "gone@shop.example", "name": "Gone", "role": "agent", "password": PASSWORD }),
+        )
+        .await
+        .json();
+    t.call(
+        Method::PATCH,
+        &format!("/api/v1/agents/{}", id(&gone)),
+        Some(&shop.admin_key),
+        Some(json!({ "active": false })),
+    )
+    .await;
+
+    let presence = t.get("/api/v1/agents/presence", &shop.read_key).await;
+    assert_eq!(presence.status, StatusCode::OK, "{}", presence.text());
+    // No socket is open in these tests: everyone is offline (sockets: ws_chat.rs).
+    assert_eq!(
+        presence.json(),
+        json!([
+            {"agent_id": shop.agent_id, "status": "offline"},
+            {"agent_id": id(&bob), "status": "offline"},
+        ])
+    );
+}
+
+#[tokio::test]
+async fn canned_responses_round_trip() {
+    let t = TestApp::new().await;
+    let shop = t.shop("Canned").await;
+    let other = t.shop("Other").await;
+    let agent = shop.agent_token.as_str();
+    let create = |shortcut: &str, title: &str| {
+        json!({ "shortcut": shortcut, "title": title, "text": "Hi {{contact.first_name}},\nthanks!" })
+    };
+
+    let thanks = t
+        .post("/api/v1/canned-responses", agent, create("Thanks", "Thank you"))
+        .await;
+    assert_eq!(thanks.status, StatusCode::CREATED, "{}", thanks.text());
+    let thanks = thanks.json();
+    assert_eq!(thanks["shortcut"], "thanks", "shortcuts are lower-cased");
+    assert_eq!(thanks["text"], "Hi {{contact.first_name}},\nthanks!");
+    assert_eq!(thanks["created_at"], thanks["updated_at"]);
+    let hello = t
+        .post("/api/v1/canned-responses", agent, create("hello", "Greeting"))
+        .await
+        .json();
+
+    // The whole list, by shortcut; the app's `?limit=` is harmless.
+    let list = t.get("/api/v1/canned-responses?limit=200", &shop.read_key).await;
+    assert_eq!(list.status, StatusCode::OK, "{}", list.text());
+    assert_eq!(list.json(), json!([hello.clone(), thanks.clone()]));
+
+    // A shortcut is taken once per workspace: 409 naming the field.
+    let taken = t
+        .post("/api/v1/canned-responses", agent, create("thanks", "Again"))
+        .await;
+    let err = taken.assert_error(StatusCode::CONFLICT, "conflict");
+    assert_eq!(err["field"], "shortcut");
+    let elsewhere = t
+        .post("/api/v1/canned-responses", &other.admin_key, create("thanks", "Theirs"))
+        .await;
+    assert_eq!(elsewhere.status, StatusCode::CREATED, "{}", elsewhere.text());
+
+    let path = format!("/api/v1/canned-responses/{}", id(&thanks));
+    let patched = t
+        .call(Method::PATCH, &path, Some(agent), Some(json!({ "title": "Thanks!" })))
+        .await;
+    assert_eq!(patched.status, StatusCode::OK, "{}", patched.text());
+    let patched = patched.json();
+    assert_eq!((&patched["title"], &patched["shortcut"]), (&json!("Thanks!"), &json!("thanks")));
+    assert_eq!(patched["created_at"], thanks["created_at"]);
+    let clash = t
+        .call(Method::PATCH, &path, Some(agent), Some(json!({ "shortcut": "hello" })))
+        .await;
+    assert_eq!(clash.assert_error(StatusCode::CONFLICT, "conflict")["field"], "shortcut");
+
+    // Another workspace's: not found.
+    t.call(Method::PATCH, &path, Some(&other.admin_key), Some(json!({ "title": "x" })))
+        .await
+        .assert_error(StatusCode::NOT_FOUND, "not_found");
+    t.call(Method::DELETE, &path, Some(&other.admin_key), None)
+        .await
+        .assert_error(StatusCode::NOT_FOUND, "not_found");
+
+    let deleted = t.call(Method::DELETE, &path, Some(agent), None).await;
+    assert_eq!(deleted.status, StatusCode::NO_CONTENT);
+    t.call(Method::DELETE, &path, Some(agent), None)
+        .await
+        .assert_error(StatusCode::NOT_FOUND, "not_found");
+    assert_eq!(t.get("/api/v1/canned-responses", agent).await.json(), json!([hello]));
+}
+
+#[tokio::test]
+async fn events_are_recorded_once_and_listed_newest_first() {
+    let t = TestApp::new().await;
+    let shop = t.shop("Events").await;
+    let visitor = shop.visitor_token.as_str();
+    let events = format!("/api/v1/contacts/{}/events", shop.visitor_contact_id);
+
+    // The widget records its visitor's events without naming it.
+    let batch = json!({ "events": [
+        { "id": "e-1", "name": "page_viewed", "properties": { "path": "/shoes" },
+          "occurred_at": "2026-01-05T10:00:00Z" },
+        { "id": "e-2", "name": "product.viewed", "properties": { "product_id": "p1" },
+          "occurred_at": "2026-01-05T10:01:00Z" },
+    ]});
+    let first = t.post("/api/v1/events", visitor, batch.clone()).await;
+    assert_eq!(first.status, StatusCode::ACCEPTED, "{}", first.text());
+    assert_eq!(first.json(), json!({ "accepted": 2, "duplicates": 0 }));
+    // A retry stores nothing twice.
+    let retry = t.post("/api/v1/events", visitor, batch).await;
+    assert_eq!(retry.json(), json!({ "accepted": 0, "duplicates": 2 }));
+
+    // The shop's systems name the contact.
+    let from_shop = t
+        .post(
+            "/api/v1/events",
+            &shop.write_key,
+            json!({ "events": [{ "id": "e-3", "name": "cart_viewed",
+                "contact_id": shop.visitor_contact_id }] }),
+        )
+        .await;
+    assert_eq!(from_shop.json(), json!({ "accepted": 1, "duplicates": 0 }));
+
+    // Newest first, a page at a time.
+    let page = t.get(&format!("{events}?limit=2"), &shop.read_key).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.text());
+    let page = page.json();
+    let names: Vec<&str> = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["cart_viewed", "product.viewed"]);
+    let next = page["next_cursor"].as_str().expect("a second page");
+    let rest = t
+        .get(&format!("{events}?limit=2&cursor={next}"), &shop.read_key)
+        .await
+        .json();
+    let last = &rest["items"][0];
+    assert_eq!(
+        (&last["id"], &last["name"], &last["properties"], &last["occurred_at"]),
+        (
+            &json!("e-1"),
+            &json!("page_viewed"),
+            &json!({ "path": "/shoes" }),
+            &json!("2026-01-05T10:00:00Z")
+        )
+    );
+    assert_eq!(last["contact_id"], json!(shop.visitor_contact_id));
+    assert!(rest.get("next_cursor").is_none());
+
+    // Visitors don't read events, not even their own; other workspaces find no contact.
+    t.get(&events, visitor)
+        .await
+        .assert_error(StatusCode::FORBIDDEN, "forbidden");
+    let other = t.shop("Other").await;
+    t.get(&events, &other.admin_key)
+        .await
+        .assert_error(StatusCode::NOT_FOUND, "not_found");
+}

@@ -51,6 +51,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
                     widget_key: "stw_bench".into(),
                     identity_required: false,
                     allowed_origins: vec![],
+                    widget: Default::default(),
                     created_at: t,
                 },
                 identity_secret: "s".into(),

@@ -3,7 +3,8 @@
 //! A backend reads the state of the batch's conversations and the messages already holding the
 //! batch's `client_msg_id`s (one set-based query each), then [`plan`] decides everything in
 //! memory: which inputs are refused, which are duplicates, the seq of each new message, the
-//! new watermarks and counters of each touched conversation. The backend then writes the plan
+//! new watermarks and counters of each touched conversation, and which conversations a
+//! contact's message reopens. The backend then writes the plan
 //! with one statement per table. Assigning seqs here is safe because the store's single writer
 //! is the only appender (see `shoptalk_core::committer`), and the unique index on
 //! (conversation_id, seq) would refuse the whole batch if that ever stopped being true.
@@ -12,7 +13,7 @@ use crate::common::trunc_ms;
 use jiff::Timestamp;
 use shoptalk_core::store::*;
 use shoptalk_types::ids::*;
-use shoptalk_types::model::{Message, ReceiptKind, SenderKind, Side};
+use shoptalk_types::model::{ConversationStatus, Message, ReceiptKind, SenderKind, Side};
 use std::collections::HashMap;
 
 /// What planning needs to know of a conversation the batch refers to.
@@ -21,6 +22,7 @@ pub struct ConversationState {
     pub id: ConversationId,
     pub workspace_id: WorkspaceId,
     pub contact_id: ContactId,
+    pub status: ConversationStatus,
     pub last_seq: i64,
     pub contact_delivered_seq: i64,
     pub contact_read_seq: i64,
@@ -46,6 +48,9 @@ pub struct ConversationChange {
     pub recount_unread_by_agent: bool,
     /// Same for the contact's side.
     pub recount_unread_by_contact: bool,
+    /// The contact wrote into a `resolved` or `snoozed` conversation: it is `open` again and
+    /// its wake-up time is gone.
+    pub reopen: bool,
 }
 
 /// A message to insert.
@@ -121,6 +126,7 @@ impl Working {
                 agent_read_seq: s.agent_read_seq,
                 recount_unread_by_agent: false,
                 recount_unread_by_contact: false,
+                reopen: false,
             },
             dirty: false,
         }
@@ -204,6 +210,11 @@ pub fn plan(
             c.last_message = Some((m.content.preview(), message.created_at));
             if m.sender.kind == SenderKind::Contact {
                 c.unread_by_agent_added += 1;
+                // A customer writing back wants an answer, whatever the inbox said.
+                c.reopen |= matches!(
+                    state.status,
+                    ConversationStatus::Resolved | ConversationStatus::Snoozed
+                );
             } else {
                 c.unread_by_contact_added += 1;
             }
@@ -314,6 +325,7 @@ mod tests {
                 id: ConversationId::new(),
                 workspace_id: ws,
                 contact_id: contact,
+                status: ConversationStatus::Open,
                 last_seq: 10,
                 contact_delivered_seq: 4,
                 contact_read_seq: 3,
@@ -379,6 +391,34 @@ mod tests {
             p.inserts[1].search_text.is_none(),
             "private notes are not indexed"
         );
+    }
+
+    #[test]
+    fn a_contact_message_reopens_resolved_and_snoozed_conversations() {
+        for (status, reopens) in [
+            (ConversationStatus::Resolved, true),
+            (ConversationStatus::Snoozed, true),
+            (ConversationStatus::Pending, false),
+            (ConversationStatus::Open, false),
+        ] {
+            let mut f = fixture();
+            f.conv.status = status;
+            let from_contact = WriteBatch {
+                messages: vec![msg(&f, SenderKind::Contact, None, false)],
+                receipts: vec![],
+            };
+            let p = plan(&from_contact, &convs(&f), &HashMap::new());
+            assert_eq!(p.changes[0].reopen, reopens, "{status:?}");
+        }
+        // The shop's side writing does not reopen: a closing "thanks, bye" stays resolved.
+        let mut f = fixture();
+        f.conv.status = ConversationStatus::Resolved;
+        let from_agent = WriteBatch {
+            messages: vec![msg(&f, SenderKind::Agent, None, false)],
+            receipts: vec![],
+        };
+        let p = plan(&from_agent, &convs(&f), &HashMap::new());
+        assert!(!p.changes[0].reopen);
     }
 
     #[test]

@@ -21,6 +21,7 @@ pub const CONVERSATION_UPDATED: &str = "conversation.updated";
 pub const CONTACT_CREATED: &str = "contact.created";
 pub const CONTACT_UPDATED: &str = "contact.updated";
 pub const CONTACT_MERGED: &str = "contact.merged";
+pub const CONTACT_EVENT_TRACKED: &str = "contact.event_tracked";
 
 /// A new event happening now.
 pub fn event(kind: &str, workspace_id: WorkspaceId, data: Value) -> Event {

@@ -81,6 +81,9 @@ macro_rules! for_each_check {
             jobs_claim_lease_and_crash_recovery,
             jobs_fail_retry_dead_and_cancel,
             wake_snoozed_reopens_due_only,
+            contact_message_reopens_resolved_and_snoozed,
+            canned_responses_crud_and_unique_shortcut,
+            contact_events_are_stored_once_and_paged,
             media_round_trip;
             durability_after_reopen
         );
@@ -162,6 +165,7 @@ async fn workspace(store: &dyn Store) -> Ws {
                     widget_key: widget_key.clone(),
                     identity_required: false,
                     allowed_origins: vec![],
+                    widget: Default::default(),
                     created_at: now(),
                 },
                 identity_secret: "identity-secret".into(),
@@ -333,6 +337,17 @@ async fn add_webhook(store: &dyn Store, ws: WorkspaceId, events: &[&str]) -> Web
     id
 }
 
+fn track(contact_id: ContactId, id: &str, name: &str, occurred_at: Timestamp) -> ContactEvent {
+    ContactEvent {
+        id: id.into(),
+        contact_id,
+        name: name.into(),
+        properties: None,
+        occurred_at,
+        received_at: now(),
+    }
+}
+
 fn job(kind: &str, run_at: Timestamp, unique_key: Option<&str>) -> NewJob {
     NewJob {
         kind: kind.into(),
@@ -349,6 +364,7 @@ async fn workspace_create_and_lookup(store: Arc<dyn Store>) {
     let ws = workspace(&*store).await;
     let rec = store.workspace(ws.id).await.unwrap().expect("created");
     assert_eq!(rec.workspace.name, "Shop");
+    assert_eq!(rec.workspace.widget, WidgetSettings::default());
     assert_eq!(rec.identity_secret, "identity-secret");
     let by_key = store
         .workspace_by_widget_key(&ws.widget_key)
@@ -376,6 +392,22 @@ async fn workspace_create_and_lookup(store: Arc<dyn Store>) {
         .expect("live key");
     assert_eq!((key.workspace_id, key.key.id), (ws.id, ws.key_id));
 
+    let widget = WidgetSettings {
+        color: "#112233".into(),
+        greeting: Some("Hi!".into()),
+        position: WidgetPosition::Left,
+        business_hours: Some(BusinessHours {
+            timezone: "Europe/Paris".into(),
+            days: vec![Weekday {
+                day: Day::Mon,
+                open: "09:00".into(),
+                close: "17:00".into(),
+            }],
+        }),
+        locale: Some("fr".into()),
+        sound: false,
+        ..WidgetSettings::default()
+    };
     let patched = store
         .update_workspace(
             ws.id,
@@ -383,6 +415,7 @@ async fn workspace_create_and_lookup(store: Arc<dyn Store>) {
                 name: Some("Renamed".into()),
                 identity_required: Some(true),
                 allowed_origins: Some(vec!["https://shop.test".into()]),
+                widget: Some(widget.clone()),
             },
         )
         .await
@@ -391,6 +424,7 @@ async fn workspace_create_and_lookup(store: Arc<dyn Store>) {
     assert_eq!(patched.workspace.name, "Renamed");
     assert!(patched.workspace.identity_required);
     assert_eq!(patched.workspace.allowed_origins, ["https://shop.test"]);
+    assert_eq!(patched.workspace.widget, widget);
     assert_eq!(
         store.workspace(ws.id).await.unwrap().unwrap().workspace,
         patched.workspace
@@ -408,6 +442,7 @@ async fn workspace_create_and_lookup(store: Arc<dyn Store>) {
         .unwrap()
         .unwrap();
     assert!(renamed.workspace.identity_required);
+    assert_eq!(renamed.workspace.widget, widget);
     assert!(
         store
             .update_workspace(WorkspaceId::new(), &WorkspacePatch::default())
@@ -1071,6 +1106,11 @@ async fn merge_contacts_moves_conversations(store: Arc<dyn Store>) {
     let c1 = conversation(&*store, ws.id, from.id).await;
     let c2 = conversation(&*store, ws.id, from.id).await;
     let kept = conversation(&*store, ws.id, into.id).await;
+    let seen = track(from.id, "seen-1", "page_viewed", now());
+    assert_eq!(
+        store.insert_contact_events(ws.id, &[seen.clone()]).await.unwrap(),
+        Some(1)
+    );
     let token_hash = unique("visitor_");
     store
         .insert_visitor_session(&VisitorSessionRecord {
@@ -1122,6 +1162,18 @@ async fn merge_contacts_moves_conversations(store: Arc<dyn Store>) {
         .unwrap()
         .unwrap();
     assert_eq!(session.contact_id, into.id);
+    let events = store
+        .list_contact_events(ws.id, into.id, 50, None)
+        .await
+        .unwrap();
+    assert_eq!(
+        events.items,
+        [ContactEvent {
+            contact_id: into.id,
+            ..seen
+        }],
+        "events follow the contact"
+    );
     // The shop's customer id now finds the surviving contact.
     let (found, created) = store
         .upsert_contact(
@@ -2259,6 +2311,268 @@ async fn wake_snoozed_reopens_due_only(store: Arc<dyn Store>) {
             .wake_snoozed(t + SignedDuration::from_mins(6))
             .await
             .unwrap()
+            .is_empty()
+    );
+}
+
+/// A contact's message reopens a resolved or snoozed conversation in the commit that appends
+/// it, tells the committer (for the agents' `conversation` frame) and emits
+/// `conversation.updated`; the shop's messages reopen nothing.
+async fn contact_message_reopens_resolved_and_snoozed(store: Arc<dyn Store>) {
+    let store = &*store;
+    let ws = workspace(store).await;
+    let c = contact(store, ws.id, "Ann").await;
+    let hook = add_webhook(store, ws.id, &["conversation.updated"]).await;
+    let resolved = conversation(store, ws.id, c.id).await;
+    let snoozed = conversation(store, ws.id, c.id).await;
+    let pending = conversation(store, ws.id, c.id).await;
+    let set = |status, snoozed_until| ConversationPatch {
+        status: Some(status),
+        snoozed_until,
+        ..Default::default()
+    };
+    let later = Some(now() + SignedDuration::from_hours(5));
+    for (conv, patch) in [
+        (&resolved, set(ConversationStatus::Resolved, None)),
+        (&snoozed, set(ConversationStatus::Snoozed, later)),
+        (&pending, set(ConversationStatus::Pending, None)),
+    ] {
+        store
+            .update_conversation(ws.id, conv.id, &patch)
+            .await
+            .unwrap();
+    }
+    let updates_so_far = store.list_deliveries(ws.id, hook, 50, None).await.unwrap();
+    assert_eq!(updates_so_far.items.len(), 3);
+
+    // The shop writing into a resolved conversation leaves it resolved.
+    let out = store
+        .commit_batch(&WriteBatch {
+            messages: vec![new_message(&resolved, from_agent(ws.owner), "bye")],
+            receipts: vec![],
+        })
+        .await
+        .unwrap();
+    assert!(out.reopened.is_empty());
+    assert_eq!(
+        get_conv(store, &resolved).await.status,
+        ConversationStatus::Resolved
+    );
+
+    // The contact writing back reopens resolved and snoozed ones, once each, not pending ones.
+    let out = store
+        .commit_batch(&WriteBatch {
+            messages: vec![
+                new_message(&resolved, from_contact(c.id), "one more thing"),
+                new_message(&resolved, from_contact(c.id), "and another"),
+                new_message(&snoozed, from_contact(c.id), "hello?"),
+                new_message(&pending, from_contact(c.id), "any news?"),
+            ],
+            receipts: vec![],
+        })
+        .await
+        .unwrap();
+    assert!(out.messages.iter().all(Result::is_ok));
+    let mut reopened: Vec<ConversationId> = out.reopened.iter().map(|c| c.id).collect();
+    reopened.sort();
+    let mut expected = vec![resolved.id, snoozed.id];
+    expected.sort();
+    assert_eq!(reopened, expected);
+    for conv in [&resolved, &snoozed] {
+        let stored = get_conv(store, conv).await;
+        assert_eq!(
+            (stored.status, stored.snoozed_until),
+            (ConversationStatus::Open, None)
+        );
+        let told = out.reopened.iter().find(|c| c.id == conv.id).unwrap();
+        assert_eq!(*told, stored, "the committer gets the committed state");
+    }
+    assert_eq!(
+        get_conv(store, &pending).await.status,
+        ConversationStatus::Pending
+    );
+    let deliveries = store.list_deliveries(ws.id, hook, 50, None).await.unwrap();
+    assert_eq!(deliveries.items.len(), 5, "one conversation.updated per reopening");
+    // A reopened conversation is no longer woken up by the sweeper.
+    assert!(
+        store
+            .wake_snoozed(now() + SignedDuration::from_hours(6))
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+async fn canned_responses_crud_and_unique_shortcut(store: Arc<dyn Store>) {
+    let store = &*store;
+    let a = workspace(store).await;
+    let b = workspace(store).await;
+    let canned = |shortcut: &str| CannedResponse {
+        id: CannedResponseId::new(),
+        shortcut: shortcut.into(),
+        title: format!("Title {shortcut}"),
+        text: format!("Text of {shortcut}"),
+        created_at: now(),
+        updated_at: now(),
+    };
+    let thanks = canned("thanks");
+    let hello = canned("hello");
+    store.insert_canned_response(a.id, &thanks).await.unwrap();
+    store.insert_canned_response(a.id, &hello).await.unwrap();
+    // Listed by shortcut.
+    assert_eq!(
+        store.list_canned_responses(a.id).await.unwrap(),
+        [hello.clone(), thanks.clone()]
+    );
+    // A shortcut is unique in its workspace only.
+    let err = store
+        .insert_canned_response(a.id, &canned("thanks"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, StoreError::Duplicate("canned_response_shortcut")),
+        "{err:?}"
+    );
+    store
+        .insert_canned_response(b.id, &canned("thanks"))
+        .await
+        .unwrap();
+
+    let patch = CannedResponsePatch {
+        title: Some("Thank you".into()),
+        ..Default::default()
+    };
+    let updated = store
+        .update_canned_response(a.id, thanks.id, &patch)
+        .await
+        .unwrap()
+        .expect("exists");
+    assert_eq!(
+        (updated.shortcut.as_str(), updated.title.as_str(), updated.text.as_str()),
+        ("thanks", "Thank you", "Text of thanks"),
+        "absent fields are kept"
+    );
+    assert!(updated.updated_at >= thanks.updated_at);
+    assert_eq!(updated.created_at, thanks.created_at);
+    let taken = CannedResponsePatch {
+        shortcut: Some("hello".into()),
+        ..Default::default()
+    };
+    let err = store
+        .update_canned_response(a.id, thanks.id, &taken)
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(err, StoreError::Duplicate("canned_response_shortcut")),
+        "{err:?}"
+    );
+
+    // Another workspace finds nothing and changes nothing.
+    assert_eq!(store.list_canned_responses(b.id).await.unwrap().len(), 1);
+    assert!(
+        store
+            .update_canned_response(b.id, thanks.id, &patch)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert!(!store.delete_canned_response(b.id, thanks.id).await.unwrap());
+
+    assert!(store.delete_canned_response(a.id, thanks.id).await.unwrap());
+    assert!(!store.delete_canned_response(a.id, thanks.id).await.unwrap());
+    assert_eq!(store.list_canned_responses(a.id).await.unwrap(), [hello]);
+}
+
+async fn contact_events_are_stored_once_and_paged(store: Arc<dyn Store>) {
+    let store = &*store;
+    let a = workspace(store).await;
+    let b = workspace(store).await;
+    let ann = contact(store, a.id, "Ann").await;
+    let bob = contact(store, a.id, "Bob").await;
+    let hook = add_webhook(store, a.id, &["contact.event_tracked"]).await;
+    let t = now();
+    let at = |mins: i64| t - SignedDuration::from_mins(mins);
+    let mut viewed = track(ann.id, "e1", "product.viewed", at(3));
+    viewed.properties = json!({"product_id": "p1"}).as_object().cloned();
+
+    let first = vec![
+        viewed.clone(),
+        track(ann.id, "e2", "page_viewed", at(2)),
+        track(bob.id, "e3", "page_viewed", at(1)),
+        // Repeated within the call: stored once.
+        track(ann.id, "e2", "page_viewed", at(2)),
+    ];
+    assert_eq!(store.insert_contact_events(a.id, &first).await.unwrap(), Some(3));
+    // A retry stores nothing more; a new id next to it is stored.
+    let retry = vec![
+        track(ann.id, "e1", "product.viewed", at(3)),
+        track(ann.id, "e4", "cart_viewed", at(0)),
+    ];
+    assert_eq!(store.insert_contact_events(a.id, &retry).await.unwrap(), Some(1));
+    let deliveries = store.list_deliveries(a.id, hook, 50, None).await.unwrap();
+    assert_eq!(deliveries.items.len(), 4, "one contact.event_tracked per stored event");
+    assert!(
+        deliveries
+            .items
+            .iter()
+            .all(|d| d.event_type == "contact.event_tracked")
+    );
+    let (_, _, body) = store
+        .delivery_for_send(deliveries.items.last().unwrap().id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(body.data, serde_json::to_value(&viewed).unwrap());
+
+    // Another workspace's contact, or an unknown one, stores nothing at all.
+    let foreign = vec![
+        track(ann.id, "e5", "page_viewed", t),
+        track(ContactId::new(), "e6", "page_viewed", t),
+    ];
+    assert_eq!(store.insert_contact_events(a.id, &foreign).await.unwrap(), None);
+    assert_eq!(
+        store
+            .insert_contact_events(b.id, &[track(ann.id, "e7", "page_viewed", t)])
+            .await
+            .unwrap(),
+        None
+    );
+    // Ids are per workspace: B may use A's.
+    let b_contact = contact(store, b.id, "Bea").await;
+    assert_eq!(
+        store
+            .insert_contact_events(b.id, &[track(b_contact.id, "e1", "page_viewed", t)])
+            .await
+            .unwrap(),
+        Some(1)
+    );
+
+    // Newest first, page after page, every event once; other contacts' and workspaces' apart.
+    let mut ids = Vec::new();
+    let mut after = None;
+    loop {
+        let page = store
+            .list_contact_events(a.id, ann.id, 1, after)
+            .await
+            .unwrap();
+        ids.extend(page.items.iter().map(|e| e.id.clone()));
+        match page.next_cursor {
+            Some(c) => after = Some(Cursor::decode(&c).expect("a cursor")),
+            None => break,
+        }
+    }
+    assert_eq!(ids, ["e4", "e2", "e1"]);
+    let page = store
+        .list_contact_events(a.id, ann.id, 50, None)
+        .await
+        .unwrap();
+    assert_eq!(page.items[2], viewed, "stored as sent");
+    assert!(
+        store
+            .list_contact_events(b.id, ann.id, 50, None)
+            .await
+            .unwrap()
+            .items
             .is_empty()
     );
 }

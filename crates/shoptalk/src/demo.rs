@@ -35,6 +35,8 @@ impl DemoCredentials {
             r#"
 Shoptalk demo is running.
 
+  Agent app     {base}/app     (log in as the agent below)
+  Demo shop     {base}/demo    (chat as a customer, in another tab)
   API docs      {base}/api/docs
   OpenAPI       {base}/api/openapi.json
   WebSocket     ws://{addr}/api/v1/ws?token=<token>

@@ -142,12 +142,14 @@ async fn main() -> anyhow::Result<()> {
             run(config, None).await
         }
         Command::Demo { data_dir, listen } => {
-            let config = load(cli.config.as_ref(), Some(data_dir), Some(listen))?;
+            let mut config = load(cli.config.as_ref(), Some(data_dir), Some(listen))?;
             logging::init(&config.log);
             let credentials = {
                 let (app, _committer) = server::offline_app(&config).await?;
                 demo::seed(&app, &config.data_dir).await?
             };
+            // The demo storefront page (/demo) embeds the demo shop's widget.
+            config.http.demo_widget_key = Some(credentials.widget_key.clone());
             run(config, Some(credentials)).await
         }
     }

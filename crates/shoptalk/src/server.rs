@@ -61,6 +61,7 @@ fn build_app(
         blobs,
         committer,
         fanout,
+        presence: Arc::default(),
         url_guard: url_guard(egress_policy(config)),
         lifetimes: Lifetimes::default(),
     };

@@ -4,9 +4,11 @@
 import type { ErrorDetail } from "./types";
 
 export class ApiError extends Error {
-  readonly status: number;
-  readonly code: string;
-  readonly field?: string;
+  // `declare`: no class-field initialisers, which the widget's IIFE build would turn into
+  // helpers outside its closure.
+  declare readonly status: number;
+  declare readonly code: string;
+  declare readonly field?: string;
 
   constructor(status: number, detail: ErrorDetail) {
     super(detail.message);

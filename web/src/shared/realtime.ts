@@ -71,41 +71,57 @@ export function wsUrl(baseUrl: string, token: string, extra: Record<string, stri
 }
 
 export class Realtime {
-  private o: RealtimeOptions;
-  private ws: WebSocketLike | null = null;
-  private _state: ConnectionState = "offline";
-  private running = false;
-  private attempt = 0;
-  private retryTimer: ReturnType<typeof setTimeout> | undefined;
-  private pingTimer: ReturnType<typeof setInterval> | undefined;
-  private resendTimer: ReturnType<typeof setTimeout> | undefined;
-  private nextDelay: number | null = null;
-  private lastHeard = 0;
-  private lastPing = 0;
-  private nonce = 0;
-  private outbox: OutboxItem[] = [];
-  private follows = new Map<string, () => number>();
+  // Fields are declared and set in the constructor: class-field initialisers would be lowered
+  // to helpers that Vite's IIFE build puts outside the widget's closure (as globals).
+  declare private o: RealtimeOptions;
+  declare private ws: WebSocketLike | null;
+  declare private _state: ConnectionState;
+  declare private running: boolean;
+  declare private attempt: number;
+  declare private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  declare private pingTimer: ReturnType<typeof setInterval> | undefined;
+  declare private resendTimer: ReturnType<typeof setTimeout> | undefined;
+  declare private retrySoon: Set<OutboxItem>;
+  declare private nextDelay: number | null;
+  declare private lastHeard: number;
+  declare private lastPing: number;
+  declare private nonce: number;
+  declare private outbox: OutboxItem[];
+  declare private follows: Map<string, () => number>;
   /// Conversations with a resume in flight → messages held back until `resumed`.
-  private held = new Map<string, Message[]>();
-  private receipts = new Map<string, number>();
-  private typingOn = new Set<string>();
-  private presenceStatus: PresenceStatus | null = null;
-  private onOnline = () => {
-    if (this.running && this._state === "offline") {
-      this.attempt = 0;
-      this.connectNow();
-    }
-  };
-
-  private onOffline = () => {
-    if (!this.running || !this.ws) return;
-    this.drop(4000);
-    this.setState("offline");
-    this.scheduleReconnect();
-  };
+  declare private held: Map<string, Message[]>;
+  declare private receipts: Map<string, number>;
+  declare private typingOn: Set<string>;
+  declare private presenceStatus: PresenceStatus | null;
+  declare private onOnline: () => void;
+  declare private onOffline: () => void;
 
   constructor(o: RealtimeOptions) {
     this.o = o;
+    this.ws = null;
+    this._state = "offline";
+    this.running = false;
+    this.attempt = 0;
+    this.nextDelay = null;
+    this.lastHeard = this.lastPing = this.nonce = 0;
+    this.follows = new Map();
+    this.held = new Map();
+    this.receipts = new Map();
+    this.typingOn = new Set();
+    this.retrySoon = new Set();
+    this.presenceStatus = null;
+    this.onOnline = () => {
+      if (this.running && this._state === "offline") {
+        this.attempt = 0;
+        this.connectNow();
+      }
+    };
+    this.onOffline = () => {
+      if (!this.running || !this.ws) return;
+      this.drop(4000);
+      this.setState("offline");
+      this.scheduleReconnect();
+    };
     this.outbox = this.load();
   }
 
@@ -384,9 +400,13 @@ export class Realtime {
           const item = this.outbox.find((i) => i.client_msg_id === ref);
           if (item) {
             if (RETRYABLE.has(f.error.code)) {
+              // Not committed: send again (same client_msg_id) in a moment.
+              this.retrySoon.add(item);
               clearTimeout(this.resendTimer);
               this.resendTimer = setTimeout(() => {
-                if (this.outbox.includes(item)) this.sendItem(item);
+                const items = [...this.retrySoon];
+                this.retrySoon.clear();
+                for (const i of items) if (this.outbox.includes(i)) this.sendItem(i);
               }, 2000);
               return;
             }

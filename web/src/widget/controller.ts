@@ -58,12 +58,22 @@ const sset = (k: string, v: string | null) => {
 };
 
 let audio: AudioContext | undefined;
+/// Browsers only let audio start from a user gesture: create the context then.
+function unlockAudio() {
+  if ((navigator as { userActivation?: { isActive: boolean } }).userActivation?.isActive === false) return;
+  try {
+    const C = window.AudioContext || (window as unknown as { webkitAudioContext: typeof AudioContext }).webkitAudioContext;
+    audio ??= C && new C();
+    void audio?.resume();
+  } catch {
+    // no audio
+  }
+}
 /// A short two-tone chime, synthesised (no audio file).
 export function beep() {
   try {
-    const C = window.AudioContext || (window as unknown as { webkitAudioContext: typeof AudioContext }).webkitAudioContext;
-    if (!C) return;
-    audio ??= new C();
+    unlockAudio();
+    if (!audio) return;
     const now = audio.currentTime;
     [880, 1320].forEach((f, i) => {
       const o = audio!.createOscillator();
@@ -106,13 +116,14 @@ export function createController(env: WidgetEnv) {
   const loadingOlder = signal(false);
   const muted = signal(sget(muteKey) === "1");
   const announce = signal("");
-  const convReady = signal(false);
+  const netDown = signal(navigator.onLine === false);
 
   let tCache: [string, (k: string) => string] = ["", (k) => k];
   const t = computed(() => (tCache[0] === lang.value ? tCache : (tCache = [lang.value, translator(lang.value)]))[1]);
   const unread = computed(() => unreadCount(messages.value, contactRead.value));
   const offline = computed(
-    () => started.value && (conn.value === "offline" || (conn.value === "connecting" && hadOnline.value)),
+    () =>
+      netDown.value || (started.value && (conn.value === "offline" || (conn.value === "connecting" && hadOnline.value))),
   );
 
   // ---------------------------------------------------------------- events
@@ -202,7 +213,6 @@ export function createController(env: WidgetEnv) {
     findP = null;
     messages.value = [];
     locals.value = [];
-    convReady.value = false;
     agentRead.value = agentDelivered.value = contactRead.value = 0;
   }
 
@@ -215,8 +225,6 @@ export function createController(env: WidgetEnv) {
       } catch (e) {
         findP = null;
         throw e;
-      } finally {
-        convReady.value = true;
       }
     })());
   }
@@ -229,17 +237,24 @@ export function createController(env: WidgetEnv) {
   async function adopt(c: Conversation, load: boolean) {
     convId = c.id;
     watermarks(c);
-    const pend = rt?.pending(c.id) ?? [];
-    if (pend.length) {
-      locals.value = [
-        ...locals.value,
-        ...pend.map((p) => ({ cid: p.client_msg_id, content: p.content, status: "pending" as const, at: p.queued_at })),
-      ];
-    }
     if (load) {
-      const page = await call<Page<Message>>("GET", `/api/v1/conversations/${c.id}/messages?limit=${PAGE}`);
-      merge(page.items);
-      hasMore.value = page.items.length >= PAGE && page.items[0].seq > 1;
+      try {
+        const page = await call<Page<Message>>("GET", `/api/v1/conversations/${c.id}/messages?limit=${PAGE}`);
+        merge(page.items);
+        hasMore.value = page.items.length >= PAGE && page.items[0].seq > 1;
+      } catch (e) {
+        convId = null; // found again (and loaded) next time
+        throw e;
+      }
+    }
+    // Sends still in the outbox (from before a reload) show as pending.
+    const known = new Set(locals.value.map((l) => l.cid));
+    const pend = (rt?.pending(c.id) ?? []).filter((p) => !known.has(p.client_msg_id));
+    if (pend.length) {
+      locals.value = pruneLocals(
+        [...locals.value, ...pend.map((p) => ({ cid: p.client_msg_id, content: p.content, status: "pending" as const, at: p.queued_at }))],
+        messages.value,
+      );
     }
     rt?.follow(c.id, () => lastSeq(messages.value));
     const last = lastSeq(messages.value);
@@ -247,14 +262,18 @@ export function createController(env: WidgetEnv) {
     markRead();
   }
 
-  async function ensureConversation(): Promise<string> {
-    if (convId) return convId;
-    await ensureSession();
-    await findConversation().catch(() => undefined);
-    if (convId) return convId;
-    const c = await call<Conversation>("POST", "/api/v1/conversations", { contact_id: contactId });
-    if (!convId) await adopt(c, false);
-    return convId!;
+  let convP: Promise<string> | null = null;
+  function ensureConversation(): Promise<string> {
+    if (convId) return Promise.resolve(convId);
+    return (convP ??= (async () => {
+      await ensureSession();
+      // Not knowing whether one exists (offline, say): fail rather than create a second one.
+      await findConversation();
+      if (convId) return convId;
+      const c = await call<Conversation>("POST", "/api/v1/conversations", { contact_id: contactId });
+      if (!convId) await adopt(c, false);
+      return convId!;
+    })().finally(() => (convP = null)));
   }
 
   async function loadOlder() {
@@ -295,7 +314,10 @@ export function createController(env: WidgetEnv) {
       onFrame,
       onState: (s) => {
         conn.value = s;
-        if (s === "online") hadOnline.value = true;
+        if (s === "online") {
+          hadOnline.value = true;
+          void flushWaiting();
+        }
       },
       WebSocketImpl: env.WebSocketImpl,
     });
@@ -389,21 +411,45 @@ export function createController(env: WidgetEnv) {
     typingStop = setTimeout(stopTyping, 3000);
   }
 
+  /// Sends that could not even get a conversation because the network was down: shown as
+  /// pending, tried again (in order) once the browser is back online.
+  let waiting: Local[] = [];
+
   async function send(content: Content): Promise<void> {
     error.value = "";
+    const at = new Date().toISOString();
+    let id: string;
     try {
-      const id = await ensureConversation();
-      stopTyping();
-      const item = rt!.send(id, content);
-      if (!messages.value.some((m) => m.client_msg_id === item.client_msg_id)) {
-        locals.value = [...locals.value, { cid: item.client_msg_id, content, status: "pending", at: item.queued_at }];
-      }
+      id = await ensureConversation();
     } catch (e) {
-      const msg = errText(e);
-      error.value = msg;
-      locals.value = [...locals.value, { cid: uuid(), content, status: "failed", error: msg, at: new Date().toISOString() }];
+      const l: Local = { cid: uuid(), content, status: "pending", at };
+      if (e instanceof ApiError && e.status === 0) waiting.push(l);
+      else {
+        l.status = "failed";
+        l.error = error.value = errText(e);
+      }
+      locals.value = [...locals.value, l];
+      return;
+    }
+    stopTyping();
+    const item = rt!.send(id, content);
+    if (!messages.value.some((m) => m.client_msg_id === item.client_msg_id)) {
+      locals.value = [...locals.value, { cid: item.client_msg_id, content, status: "pending", at: item.queued_at }];
     }
   }
+
+  async function flushWaiting() {
+    const w = waiting;
+    if (!w.length) return;
+    waiting = [];
+    locals.value = locals.value.filter((l) => !w.includes(l));
+    for (const l of w) await send(l.content);
+  }
+  window.addEventListener("online", () => {
+    netDown.value = false;
+    void flushWaiting();
+  });
+  window.addEventListener("offline", () => (netDown.value = true));
 
   /// Sends the composer's text; false (and an error shown) when it cannot be sent.
   function sendText(text: string): boolean {
@@ -504,6 +550,7 @@ export function createController(env: WidgetEnv) {
   function open() {
     if (isOpen.value) return;
     isOpen.value = true;
+    if (cfg.value?.settings.sound) unlockAudio();
     try {
       sessionStorage.setItem(`shoptalk:${key}:open`, "1");
     } catch {
@@ -622,7 +669,8 @@ export function createController(env: WidgetEnv) {
     loadingOlder,
     muted,
     announce,
-    convReady,
+    /// The composer's unsent text (kept while the panel is closed).
+    draft: { text: "" },
     // actions
     boot,
     open,

@@ -3,7 +3,7 @@
 // run once per microtask after any number of writes. The UI re-renders from the root on
 // change — the widget's tree is small.
 
-import { useEffect, useState } from "preact/hooks";
+import { useLayoutEffect, useState } from "preact/hooks";
 
 type Listener = () => void;
 const listeners = new Set<Listener>();
@@ -23,7 +23,8 @@ export interface ReadSignal<T> {
 }
 
 export class Signal<T> implements ReadSignal<T> {
-  private v: T;
+  // Declared, not initialised: see shared/realtime.ts.
+  declare private v: T;
   constructor(v: T) {
     this.v = v;
   }
@@ -54,5 +55,9 @@ export function onChange(f: Listener): () => void {
 /// Re-renders the calling component after every batch of changes.
 export function useStore() {
   const [, set] = useState(0);
-  useEffect(() => onChange(() => set((n) => n + 1)), []);
+  useLayoutEffect(() => {
+    const off = onChange(() => set((n) => n + 1));
+    set((n) => n + 1); // what changed before we listened
+    return off;
+  }, []);
 }

@@ -104,8 +104,15 @@ function Panel({ c, launcher }: { c: Controller; launcher: RefObject<HTMLButtonE
 
   useEffect(() => {
     panel.current?.querySelector<HTMLElement>("textarea")?.focus();
+    // Escape also works when focus was lost to the page (e.g. a pressed button went away).
+    const esc = (e: KeyboardEvent) => e.key === "Escape" && !e.defaultPrevented && c.close();
+    document.addEventListener("keydown", esc);
     const back = launcher.current;
-    return () => back?.focus();
+    // After the commit: the launcher may only now be displayed again (narrow screens).
+    return () => {
+      document.removeEventListener("keydown", esc);
+      queueMicrotask(() => back?.focus());
+    };
   }, []);
 
   const onKey = (e: KeyboardEvent) => {
@@ -200,8 +207,28 @@ function Messages({ c }: { c: Controller }) {
   const read = c.agentRead.value;
   const greeting = c.cfg.value?.settings?.greeting;
 
+  // A pressed button may be disabled or gone after the re-render: keep focus in the panel.
+  const keepFocus = () =>
+    setTimeout(() => {
+      const root = box.current?.getRootNode() as ShadowRoot | undefined;
+      const a = root?.activeElement as HTMLButtonElement | null | undefined;
+      if (!a || a.disabled || !a.isConnected) root?.querySelector<HTMLElement>("textarea")?.focus();
+    }, 60);
   const ctx = useMemo<RenderContext>(
-    () => ({ viewer: "contact", locale: lang, t, mediaSrc: c.mediaSrc, onAction: c.onAction, onFormSubmit: c.onFormSubmit }),
+    () => ({
+      viewer: "contact",
+      locale: lang,
+      t,
+      mediaSrc: c.mediaSrc,
+      onAction: (a, m) => {
+        c.onAction(a, m);
+        keepFocus();
+      },
+      onFormSubmit: (v, m) => {
+        c.onFormSubmit(v, m);
+        keepFocus();
+      },
+    }),
     [lang, t],
   );
   const off = useMemo<RenderContext>(() => ({ ...ctx, disabled: true }), [ctx]);
@@ -318,7 +345,8 @@ function LocalRow(p: { l: Local; c: Controller; ctx: RenderContext; t: (k: strin
 }
 
 function Composer({ c }: { c: Controller }) {
-  const [text, setText] = useState("");
+  const [text, setText] = useState(c.draft.text);
+  c.draft.text = text; // survives closing the panel
   const [emoji, setEmoji] = useState(false);
   const ta = useRef<HTMLTextAreaElement>(null);
   const file = useRef<HTMLInputElement>(null);
@@ -355,7 +383,17 @@ function Composer({ c }: { c: Controller }) {
   };
 
   return (
-    <div class="st-comp">
+    <div
+      class="st-comp"
+      onKeyDown={(e) => {
+        if (e.key === "Escape" && emoji) {
+          e.stopPropagation();
+          e.preventDefault();
+          setEmoji(false);
+          ta.current?.focus();
+        }
+      }}
+    >
       {err && (
         <div class="st-error" data-testid="st-error" role="alert">
           {err}
@@ -368,18 +406,7 @@ function Composer({ c }: { c: Controller }) {
         </div>
       )}
       {emoji && (
-        <div
-          class="st-emo"
-          role="group"
-          aria-label={t("emoji")}
-          onKeyDown={(e) => {
-            if (e.key === "Escape") {
-              e.stopPropagation();
-              setEmoji(false);
-              ta.current?.focus();
-            }
-          }}
-        >
+        <div class="st-emo" role="group" aria-label={t("emoji")}>
           {EMOJI.map((e) => (
             <button type="button" aria-label={e} onClick={() => insert(e)}>
               {e}

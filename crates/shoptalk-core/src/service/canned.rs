@@ -1,9 +1,8 @@
 //! Canned responses: saved replies agents insert in the composer with `/shortcut`.
 
-use super::{Actor, App, Capability};
+use super::{Actor, App, Capability, now_ms};
 use crate::StoreError;
 use crate::error::{DomainError, DomainResult};
-use jiff::Timestamp;
 use shoptalk_types::ids::CannedResponseId;
 use shoptalk_types::model::{CannedResponse, CannedResponsePatch, NewCannedResponse};
 
@@ -77,7 +76,7 @@ impl App {
         new: &NewCannedResponse,
     ) -> DomainResult<CannedResponse> {
         actor.require(Capability::Write)?;
-        let now = Timestamp::now();
+        let now = now_ms();
         let canned = CannedResponse {
             id: CannedResponseId::new(),
             shortcut: check_shortcut(&new.shortcut)?,

@@ -67,6 +67,13 @@ pub fn page_limit(limit: Option<u32>) -> u32 {
     }
 }
 
+/// The current time at the millisecond precision stores keep, so that what a create returns
+/// equals what a later read returns.
+fn now_ms() -> jiff::Timestamp {
+    let now = jiff::Timestamp::now();
+    jiff::Timestamp::from_millisecond(now.as_millisecond()).unwrap_or(now)
+}
+
 /// Decodes a client-supplied cursor, naming the parameter when it is not one of ours.
 pub fn parse_cursor(cursor: Option<&str>) -> crate::DomainResult<Option<crate::cursor::Cursor>> {
     cursor

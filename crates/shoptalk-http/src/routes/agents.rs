@@ -8,7 +8,7 @@ use axum::Json;
 use axum::extract::State;
 use axum::http::StatusCode;
 use shoptalk_types::ids::AgentId;
-use shoptalk_types::model::{Agent, AgentPatch, NewAgent};
+use shoptalk_types::model::{Agent, AgentPatch, AgentPresence, NewAgent};
 
 /// Every agent of the workspace.
 #[utoipa::path(
@@ -21,6 +21,21 @@ pub async fn list_agents(
     Auth(actor): Auth,
 ) -> ApiResult<Json<Vec<Agent>>> {
     Ok(Json(state.app.list_agents(&actor).await?))
+}
+
+/// The live presence of every active agent: `online` or `away` (the last status its agent
+/// app reported) while it has a socket open, else `offline`. Changes are pushed as
+/// `presence` frames on the WebSocket.
+#[utoipa::path(
+    get, path = "/api/v1/agents/presence", tag = "agents",
+    security(("bearer" = [])),
+    responses((status = 200, description = "One entry per active agent", body = Vec<AgentPresence>), AuthErrors)
+)]
+pub async fn list_presence(
+    State(state): State<AppState>,
+    Auth(actor): Auth,
+) -> ApiResult<Json<Vec<AgentPresence>>> {
+    Ok(Json(state.app.agent_presence(&actor).await?))
 }
 
 /// Adds an agent (admins; only owners add owners). Accepts `Idempotency-Key`.

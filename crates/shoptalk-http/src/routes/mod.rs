@@ -5,9 +5,11 @@
 pub mod agents;
 pub mod api_keys;
 pub mod auth;
+pub mod canned_responses;
 pub mod contacts;
 pub mod conversations;
 pub mod docs;
+pub mod events;
 pub mod health;
 pub mod media;
 pub mod messages;

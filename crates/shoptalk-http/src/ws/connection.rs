@@ -140,7 +140,7 @@ pub(crate) fn run(
     state: AppState,
     actor: Actor,
 ) -> impl Future<Output = ()> + Send + 'static {
-    let registration = state.hub.register(&actor);
+    let registration = state.hub.register(&actor, &state.app.presence);
     let conn = match &registration {
         Some(registration) => registration.conn().clone(),
         // The server began shutting down between the upgrade and now.

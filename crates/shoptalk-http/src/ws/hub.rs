@@ -16,8 +16,9 @@ use crate::state::HttpConfig;
 use axum::extract::ws::Utf8Bytes;
 use dashmap::DashMap;
 use shoptalk_core::fanout::{Fanout, LiveEvent};
+use shoptalk_core::presence::PresenceRegistry;
 use shoptalk_core::service::Actor;
-use shoptalk_types::frames::{PresenceStatus, Principal, ServerFrame};
+use shoptalk_types::frames::{Principal, ServerFrame};
 use shoptalk_types::ids::{AgentId, ContactId, ConversationId, WorkspaceId};
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -183,8 +184,6 @@ enum Slot {
 pub struct Hub {
     staff: DashMap<WorkspaceId, Vec<Arc<Conn>>>,
     contacts: DashMap<ContactId, Vec<Arc<Conn>>>,
-    /// Open sockets per agent, for online/offline presence.
-    agents: DashMap<(WorkspaceId, AgentId), u32>,
     queue_frames: usize,
     count: AtomicUsize,
     shutting_down: AtomicBool,
@@ -209,7 +208,6 @@ impl Hub {
         Self {
             staff: DashMap::new(),
             contacts: DashMap::new(),
-            agents: DashMap::new(),
             queue_frames: config.ws_send_queue_frames.max(1),
             count: AtomicUsize::new(0),
             shutting_down: AtomicBool::new(false),
@@ -258,9 +256,14 @@ impl Hub {
         tokio::time::timeout(timeout, wait).await.is_ok()
     }
 
-    /// Adds a socket for `actor`. `None` when the hub is shutting down. The socket leaves the
-    /// hub when the returned registration is dropped.
-    pub(crate) fn register(self: &Arc<Self>, actor: &Actor) -> Option<Registration> {
+    /// Adds a socket for `actor`, and for an agent tells `presence` (whose first socket makes
+    /// it online for the workspace). `None` when the hub is shutting down. The socket leaves
+    /// the hub when the returned registration is dropped.
+    pub(crate) fn register(
+        self: &Arc<Self>,
+        actor: &Actor,
+        presence: &Arc<PresenceRegistry>,
+    ) -> Option<Registration> {
         let slot = match actor.contact_id() {
             Some(contact_id) => Slot::Contact(contact_id),
             None => Slot::Staff(actor.workspace_id()),
@@ -284,20 +287,16 @@ impl Hub {
         }
         let mut registration = registration;
         if let Actor::Agent { agent_id, .. } = *actor {
-            let key = (actor.workspace_id(), agent_id);
-            let mut open = self.agents.entry(key).or_insert(0);
-            *open += 1;
-            if *open == 1 {
-                // Published under the entry's lock, so online/offline of one agent cannot
-                // overtake each other.
+            let workspace_id = actor.workspace_id();
+            // After the socket joined the hub: the agent's own socket hears it come online.
+            presence.opened(workspace_id, agent_id, |status| {
                 self.publish(LiveEvent::Presence {
-                    workspace_id: key.0,
+                    workspace_id,
                     agent_id,
-                    status: PresenceStatus::Online,
-                });
-            }
-            drop(open);
-            registration.agent = Some(key);
+                    status,
+                })
+            });
+            registration.agent = Some((workspace_id, agent_id, presence.clone()));
         }
         Some(registration)
     }
@@ -308,18 +307,15 @@ impl Hub {
             Slot::Staff(ws) => remove_conn(&self.staff, ws, conn),
             Slot::Contact(c) => remove_conn(&self.contacts, c, conn),
         }
-        if let Some(key) = registration.agent
-            && let dashmap::Entry::Occupied(mut open) = self.agents.entry(key)
-        {
-            *open.get_mut() -= 1;
-            if *open.get() == 0 {
+        if let Some((workspace_id, agent_id, presence)) = &registration.agent {
+            let (workspace_id, agent_id) = (*workspace_id, *agent_id);
+            presence.closed(workspace_id, agent_id, |status| {
                 self.publish(LiveEvent::Presence {
-                    workspace_id: key.0,
-                    agent_id: key.1,
-                    status: PresenceStatus::Offline,
-                });
-                open.remove();
-            }
+                    workspace_id,
+                    agent_id,
+                    status,
+                })
+            });
         }
         metrics::gauge!("shoptalk_ws_connections").decrement(1.0);
         if self.count.fetch_sub(1, Ordering::AcqRel) == 1 {
@@ -360,7 +356,8 @@ pub(crate) struct Registration {
     hub: Arc<Hub>,
     conn: Arc<Conn>,
     slot: Slot,
-    agent: Option<(WorkspaceId, AgentId)>,
+    /// For an agent's socket: where to report its closing.
+    agent: Option<(WorkspaceId, AgentId, Arc<PresenceRegistry>)>,
 }
 
 impl Registration {

@@ -25,6 +25,7 @@ pub async fn app_state(dir: &Path, config: HttpConfig, url_guard: UrlGuard) -> A
             blobs,
             committer,
             fanout,
+            presence: Arc::default(),
             url_guard,
             lifetimes: Lifetimes::default(),
         },

@@ -55,6 +55,7 @@ pub async fn seed(store: &dyn Store, webhook_url: &str) -> Seed {
             widget_key: auth::new_widget_key(),
             identity_required: false,
             allowed_origins: vec![],
+            widget: Default::default(),
             created_at: now,
         },
         identity_secret: auth::new_identity_secret(),

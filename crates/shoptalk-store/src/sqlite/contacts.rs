@@ -269,6 +269,8 @@ pub(super) async fn merge(
     for table in [
         "UPDATE conversations SET contact_id = ?3 WHERE workspace_id = ?1 AND contact_id = ?2",
         "UPDATE visitor_sessions SET contact_id = ?3 WHERE workspace_id = ?1 AND contact_id = ?2",
+        // Before `from` is deleted, which would delete its events with it.
+        "UPDATE contact_events SET contact_id = ?3 WHERE workspace_id = ?1 AND contact_id = ?2",
     ] {
         sqlx::query(table)
             .bind(ws.to_string())

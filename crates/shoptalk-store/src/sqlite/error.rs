@@ -19,6 +19,10 @@ const UNIQUE_RULES: &[(&str, &str)] = &[
     ("messages.conversation_id, messages.seq", "message_seq"),
     ("media.storage_name", "media_storage_name"),
     ("jobs.unique_key", "job_unique_key"),
+    (
+        "canned_responses.workspace_id, canned_responses.shortcut",
+        "canned_response_shortcut",
+    ),
     ("workspaces.id", "workspace_id"),
     ("agents.id", "agent_id"),
     ("sessions.token_hash", "session_token"),
@@ -30,6 +34,7 @@ const UNIQUE_RULES: &[(&str, &str)] = &[
     ("media.id", "media_id"),
     ("webhooks.id", "webhook_id"),
     ("jobs.id", "job_id"),
+    ("canned_responses.id", "canned_response_id"),
 ];
 
 fn unique_rule(message: &str) -> &'static str {

@@ -10,9 +10,13 @@
 //! 3. plan in memory (`crate::batch::plan`): refusals, duplicates, seqs, new watermarks;
 //! 4. insert the new messages;
 //! 5. index their text for search;
-//! 6. update the touched conversations (last seq, preview, unread counters, watermarks);
-//! 7. queue webhook deliveries for `message.created` (only if some webhook wants them).
+//! 6. update the touched conversations (last seq, preview, unread counters, watermarks, and
+//!    the status of those a contact's message reopens);
+//! 7. read back the reopened conversations (only when there are some);
+//! 8. queue webhook deliveries for `message.created` and `conversation.updated` (only if
+//!    some webhook wants them).
 
+use super::conversations::conversation_row;
 use super::error::db_err;
 use super::events::{hooks, queue_deliveries};
 use super::rows::{R, RowExt};
@@ -21,11 +25,11 @@ use crate::batch::{
     ConversationChange, ConversationState, NewRow, conversation_ids, idempotency_keys, plan,
 };
 use crate::common::*;
-use crate::events::{MESSAGE_CREATED, event};
+use crate::events::{CONVERSATION_UPDATED, MESSAGE_CREATED, event};
 use jiff::Timestamp;
 use shoptalk_core::store::*;
 use shoptalk_types::ids::*;
-use shoptalk_types::model::{Message, Sender};
+use shoptalk_types::model::{Conversation, ConversationStatus, Message, Sender};
 use sqlx::SqliteConnection;
 use sqlx::sqlite::SqliteRow;
 use std::collections::HashMap;
@@ -57,9 +61,13 @@ pub(super) async fn commit_batch(db: &Db, batch: &WriteBatch) -> R<BatchOutcome>
     insert_messages(&mut tx, &plan.inserts).await?;
     index_text(&mut tx, &plan.inserts).await?;
     update_conversations(&mut tx, &plan.changes).await?;
-    emit_created(&mut tx, &plan.inserts).await?;
+    let reopened = load_reopened(&mut tx, &plan.changes).await?;
+    emit_events(&mut tx, &plan.inserts, &reopened).await?;
     commit(tx).await?;
-    Ok(plan.outcome)
+    Ok(BatchOutcome {
+        reopened,
+        ..plan.outcome
+    })
 }
 
 /// The state of the batch's conversations, aggregated by SQLite into one JSON value: one row
@@ -69,7 +77,7 @@ async fn load_states(
     ids: &[ConversationId],
 ) -> R<HashMap<ConversationId, ConversationState>> {
     let json: String = sqlx::query_scalar(
-        "SELECT json_group_array(json_array(id, workspace_id, contact_id, last_seq,
+        "SELECT json_group_array(json_array(id, workspace_id, contact_id, status, last_seq,
              contact_delivered_seq, contact_read_seq, agent_read_seq))
          FROM conversations WHERE id IN (SELECT value FROM json_each(?1))",
     )
@@ -77,15 +85,25 @@ async fn load_states(
     .fetch_one(conn)
     .await
     .map_err(db_err)?;
-    type Row = (ConversationId, WorkspaceId, ContactId, i64, i64, i64, i64);
+    type Row = (
+        ConversationId,
+        WorkspaceId,
+        ContactId,
+        ConversationStatus,
+        i64,
+        i64,
+        i64,
+        i64,
+    );
     let rows: Vec<Row> = parse_json(&json, "conversation states")?;
     Ok(rows
         .into_iter()
-        .map(|(id, workspace_id, contact_id, last_seq, cd, cr, ar)| {
+        .map(|(id, workspace_id, contact_id, status, last_seq, cd, cr, ar)| {
             let state = ConversationState {
                 id,
                 workspace_id,
                 contact_id,
+                status,
                 last_seq,
                 contact_delivered_seq: cd,
                 contact_read_seq: cr,
@@ -211,6 +229,7 @@ async fn update_conversations(
                 c.agent_read_seq,
                 c.recount_unread_by_agent,
                 c.recount_unread_by_contact,
+                c.reopen,
             )
         })
         .collect();
@@ -232,11 +251,14 @@ async fn update_conversations(
                      WHERE m.conversation_id = conversations.id AND m.seq > u.cr
                          AND m.sender_type <> 'contact' AND m.private = 0)
                  ELSE conversations.unread_by_contact + u.add_contact END,
+             status = CASE WHEN u.reopen THEN 'open' ELSE conversations.status END,
+             snoozed_until = CASE WHEN u.reopen THEN NULL ELSE conversations.snoozed_until END,
              updated_at = ?2
          FROM (SELECT value->>0 AS id, value->>1 AS last_seq, value->>2 AS preview,
                    value->>3 AS at, value->>4 AS add_agent, value->>5 AS add_contact,
                    value->>6 AS cd, value->>7 AS cr, value->>8 AS ar,
-                   value->>9 AS recount_agent, value->>10 AS recount_contact
+                   value->>9 AS recount_agent, value->>10 AS recount_contact,
+                   value->>11 AS reopen
                FROM jsonb_each(?1)) AS u
          WHERE conversations.id = u.id",
     )
@@ -248,8 +270,33 @@ async fn update_conversations(
     Ok(())
 }
 
-/// `message.created` for each new message whose workspace has a webhook that wants it.
-async fn emit_created(conn: &mut SqliteConnection, rows: &[NewRow]) -> R<()> {
+/// The conversations this batch reopened, as updated. Rare: nothing is read otherwise.
+async fn load_reopened(
+    conn: &mut SqliteConnection,
+    changes: &[ConversationChange],
+) -> R<Vec<Conversation>> {
+    let ids: Vec<ConversationId> = changes.iter().filter(|c| c.reopen).map(|c| c.id).collect();
+    if ids.is_empty() {
+        return Ok(Vec::new());
+    }
+    sqlx::query("SELECT * FROM conversations WHERE id IN (SELECT value FROM json_each(?1))")
+        .bind(to_json(&ids)?)
+        .fetch_all(conn)
+        .await
+        .map_err(db_err)?
+        .iter()
+        .map(conversation_row)
+        .collect()
+}
+
+/// `message.created` for each new message and `conversation.updated` for each reopened
+/// conversation, where the workspace has a webhook that wants it. Reopening needs a new
+/// message, so the messages' workspaces are all the workspaces concerned.
+async fn emit_events(
+    conn: &mut SqliteConnection,
+    rows: &[NewRow],
+    reopened: &[Conversation],
+) -> R<()> {
     if rows.is_empty() {
         return Ok(());
     }
@@ -260,7 +307,7 @@ async fn emit_created(conn: &mut SqliteConnection, rows: &[NewRow]) -> R<()> {
     if hooks.is_empty() {
         return Ok(());
     }
-    let events = rows
+    let created = rows
         .iter()
         .filter(|r| hooks.wants(r.workspace_id, MESSAGE_CREATED))
         .map(|r| {
@@ -269,8 +316,12 @@ async fn emit_created(conn: &mut SqliteConnection, rows: &[NewRow]) -> R<()> {
                 r.workspace_id,
                 to_value(&r.message)?,
             ))
-        })
-        .collect::<R<Vec<_>>>()?;
+        });
+    let updated = reopened
+        .iter()
+        .filter(|c| hooks.wants(c.workspace_id, CONVERSATION_UPDATED))
+        .map(|c| Ok(event(CONVERSATION_UPDATED, c.workspace_id, to_value(c)?)));
+    let events = created.chain(updated).collect::<R<Vec<_>>>()?;
     queue_deliveries(conn, &hooks, &events).await
 }
 

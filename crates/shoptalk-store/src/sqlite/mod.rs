@@ -12,7 +12,9 @@
 //! into the database file) run on a background connection, off the commit path
 //! ([`checkpoint`]).
 
+mod canned;
 mod checkpoint;
+mod contact_events;
 mod contacts;
 mod conversations;
 mod credentials;
@@ -389,6 +391,57 @@ impl Store for SqliteStore {
             include_private,
         )
         .await
+    }
+
+    // -- canned responses
+
+    async fn list_canned_responses(&self, ws: WorkspaceId) -> StoreResult<Vec<CannedResponse>> {
+        canned::list(&self.db, ws).await
+    }
+
+    async fn insert_canned_response(
+        &self,
+        ws: WorkspaceId,
+        canned: &CannedResponse,
+    ) -> StoreResult<()> {
+        canned::insert(&self.db, ws, canned).await
+    }
+
+    async fn update_canned_response(
+        &self,
+        ws: WorkspaceId,
+        id: CannedResponseId,
+        patch: &CannedResponsePatch,
+    ) -> StoreResult<Option<CannedResponse>> {
+        canned::update(&self.db, ws, id, patch).await
+    }
+
+    async fn delete_canned_response(
+        &self,
+        ws: WorkspaceId,
+        id: CannedResponseId,
+    ) -> StoreResult<bool> {
+        canned::delete(&self.db, ws, id).await
+    }
+
+    // -- behaviour events
+
+    async fn insert_contact_events(
+        &self,
+        ws: WorkspaceId,
+        events: &[ContactEvent],
+    ) -> StoreResult<Option<usize>> {
+        contact_events::insert(&self.db, ws, events).await
+    }
+
+    async fn list_contact_events(
+        &self,
+        ws: WorkspaceId,
+        contact: ContactId,
+        limit: u32,
+        after: Option<Cursor>,
+    ) -> StoreResult<Page<ContactEvent>> {
+        contact_events::list(&self.db, ws, contact, limit, after).await
     }
 
     // -- media

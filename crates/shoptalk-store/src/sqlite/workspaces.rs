@@ -19,6 +19,7 @@ fn workspace_row(row: &SqliteRow) -> R<WorkspaceRecord> {
             widget_key: row.text("widget_key")?,
             identity_required: row.flag("identity_required")?,
             allowed_origins: row.json("allowed_origins")?,
+            widget: row.json("widget")?,
             created_at: row.time("created_at")?,
         },
         identity_secret: row.text("identity_secret")?,
@@ -50,8 +51,8 @@ pub(super) async fn create(
     let ws = &w.workspace;
     sqlx::query(
         "INSERT INTO workspaces (id, name, widget_key, identity_required, allowed_origins,
-             identity_secret, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+             identity_secret, created_at, widget)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )
     .bind(ws.id.to_string())
     .bind(&ws.name)
@@ -60,6 +61,7 @@ pub(super) async fn create(
     .bind(to_json(&ws.allowed_origins)?)
     .bind(&w.identity_secret)
     .bind(ms(ws.created_at))
+    .bind(to_json(&ws.widget)?)
     .execute(&mut *tx)
     .await
     .map_err(db_err)?;
@@ -96,12 +98,14 @@ pub(super) async fn update(
     patch: &WorkspacePatch,
 ) -> R<Option<WorkspaceRecord>> {
     let origins = patch.allowed_origins.as_ref().map(to_json).transpose()?;
+    let widget = patch.widget.as_ref().map(to_json).transpose()?;
     let mut tx = db.write().await?;
     let row = sqlx::query(
         "UPDATE workspaces SET
              name = coalesce(?2, name),
              identity_required = coalesce(?3, identity_required),
-             allowed_origins = coalesce(?4, allowed_origins)
+             allowed_origins = coalesce(?4, allowed_origins),
+             widget = coalesce(?5, widget)
          WHERE id = ?1
          RETURNING *",
     )
@@ -109,6 +113,7 @@ pub(super) async fn update(
     .bind(patch.name.as_deref())
     .bind(patch.identity_required)
     .bind(origins)
+    .bind(widget)
     .fetch_optional(&mut *tx)
     .await
     .map_err(db_err)?;

@@ -17,11 +17,15 @@ export function ConversationActions(p: { c: Conversation }) {
   const mine = c.assignee_id === me.value?.id;
   return (
     <div class="conv-actions">
-      {!mine && (
-        <button class="btn btn-sm" data-testid="action-assign-me" onClick={() => void assignToMe(c.id)} title="Assign to me (a)">
-          Assign to me
-        </button>
-      )}
+      <button
+        class="btn btn-sm"
+        data-testid="action-assign-me"
+        onClick={() => void assignToMe(c.id)}
+        title={mine ? "Assigned to you (a)" : "Assign to me (a)"}
+        aria-pressed={mine}
+      >
+        {mine ? "Mine" : "Assign to me"}
+      </button>
       <div class="menu-anchor">
         <button class="btn btn-sm" data-testid="action-assign" onClick={() => toggle("assign")} aria-haspopup="menu" aria-expanded={menu === "assign"}>
           <Icon name="user" size={14} /> {c.assignee_id ? (agents.value.find((a) => a.id === c.assignee_id)?.name ?? "Assigned") : "Unassigned"} ▾

@@ -5,6 +5,7 @@ import * as ep from "../api/endpoints";
 import { workspace } from "../state/session";
 import { toast } from "../ui/toast";
 import { Field } from "./common";
+import { Icon } from "../ui/icons";
 import { urlProblem } from "../composer/rich/validate";
 
 const DAYS: { id: Weekday["day"]; label: string }[] = [
@@ -96,7 +97,7 @@ export function WidgetSettingsPage() {
         <form class="card form-grid" onSubmit={save}>
           <div class="form-row">
             <Field label="Colour">
-              <div class="form-row">
+              <div class="color-row">
                 <input type="color" value={color} onInput={(e) => setColor(e.currentTarget.value)} aria-label="Colour picker" data-testid="widget-color" />
                 <input value={color} onInput={(e) => setColor(e.currentTarget.value)} aria-label="Colour hex" maxLength={7} />
               </div>
@@ -180,7 +181,7 @@ export function WidgetSettingsPage() {
               <div class="preview-msg">{greeting || "Hi! How can we help?"}</div>
             </div>
             <div class="preview-launcher" style={{ backgroundColor: /^#[0-9a-fA-F]{6}$/.test(color) ? color : "#4f46e5" }} aria-hidden="true">
-              💬
+              <Icon name="chat" size={24} />
             </div>
           </div>
         </div>

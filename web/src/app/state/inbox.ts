@@ -201,3 +201,15 @@ export function patchConversation(id: Uuid, fn: (c: Conversation) => Conversatio
 export function addKnownLabel(l: string): void {
   if (!extraLabels.peek().includes(l)) extraLabels.value = [...extraLabels.peek(), l];
 }
+
+/// After a reconnect: the first page again, merged in place (no flicker, scroll kept).
+export async function refreshTop(): Promise<void> {
+  const f = filter.peek();
+  if (!f || !me.peek()) return;
+  try {
+    const page = await ep.listConversations(queryOf(f));
+    for (const c of page.items) upsertConversation(c);
+  } catch {
+    // The next reconnect or view change tries again.
+  }
+}

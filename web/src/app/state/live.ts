@@ -23,6 +23,7 @@ export interface Failed {
 export const failures = signal<Map<string, Failed>>(new Map());
 
 let rt: Realtime | null = null;
+let wasOnline = false;
 const sent = new Map<string, OutboxItem>();
 
 export function viewingId(): Uuid | null {
@@ -35,7 +36,11 @@ export function handleFrame(f: ServerFrame): void {
     case "message":
       applyLiveMessage(f.message);
       inbox.messageArrived(f.message, viewingId());
-      if (f.message.sender.type === "contact") contactTyping(f.message.conversation_id, false);
+      if (f.message.sender.type === "contact") {
+        contactTyping(f.message.conversation_id, false);
+        // The shop side has it: `delivered` (the open conversation also sends `read`).
+        rt?.receipt(f.message.conversation_id, "delivered", f.message.seq);
+      }
       notifyFrame(f);
       break;
     case "ack":
@@ -91,6 +96,10 @@ export function startLive(): void {
     token: client.token,
     onFrame: handleFrame,
     onState: (s) => {
+      // Back online after a drop: what changed meanwhile in the list is fetched again (the
+      // open conversation is resumed by the socket itself).
+      if (s === "online" && wasOnline) void inbox.refreshTop();
+      if (s === "online") wasOnline = true;
       connection.value = s;
     },
     outboxKey: me.peek() ? `shoptalk.app.outbox.${me.peek()!.id}` : undefined,
@@ -102,6 +111,7 @@ export function startLive(): void {
 export function stopLive(): void {
   rt?.stop();
   rt = null;
+  wasOnline = false;
   sent.clear();
   failures.value = new Map();
 }

@@ -16,6 +16,9 @@ export interface VirtualListProps<T> {
   fixedHeight?: number;
   /// Extra px rendered above and below the viewport.
   overscan?: number;
+  /// Up to this many rows everything is rendered (cheap, and every row is in the DOM for
+  /// find-in-page and tests); beyond, only the window.
+  renderAllBelow?: number;
   stickToBottom?: boolean;
   /// At the very top, stay there when rows are inserted above (an inbox showing new rows).
   stickToTop?: boolean;
@@ -49,13 +52,25 @@ export function VirtualList<T>(p: VirtualListProps<T>) {
     [keys, measureVersion, p.fixedHeight, p.estimate],
   );
   const total = offsets[offsets.length - 1];
-  const [start, end] = rangeOf(offsets, view.top - overscan, view.top + view.height + overscan);
+  const [start, end] =
+    p.items.length <= (p.renderAllBelow ?? 150)
+      ? [0, p.items.length]
+      : rangeOf(offsets, view.top - overscan, view.top + view.height + overscan);
 
-  const readScroll = useCallback(() => {
+  /// The scrollTop this list set itself last: its scroll event is not the person scrolling, so
+  /// it must not drop "at the bottom" (the viewport may have shrunk in between).
+  const ownScroll = useRef<number | null>(null);
+  const setScrollTop = (el: HTMLElement, v: number) => {
+    el.scrollTop = v;
+    ownScroll.current = el.scrollTop;
+  };
+  const readScroll = useCallback((edges = true) => {
     const el = scroller.current;
     if (!el) return;
-    atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < 8;
-    atTop.current = el.scrollTop <= 1;
+    if (edges) {
+      atBottom.current = el.scrollHeight - el.scrollTop - el.clientHeight < 8;
+      atTop.current = el.scrollTop <= 1;
+    }
     // Anchor: the first row whose bottom is below the top edge.
     const [i] = rangeOf(offsetsRef.current, el.scrollTop, el.scrollTop + 1);
     const k = keysRef.current[i];
@@ -94,14 +109,14 @@ export function VirtualList<T>(p: VirtualListProps<T>) {
     const box = inner.current;
     if (!el || !box) return;
     if (p.stickToBottom && atBottom.current) {
-      if (Math.abs(el.scrollTop - (el.scrollHeight - el.clientHeight)) > 1) el.scrollTop = el.scrollHeight;
+      if (Math.abs(el.scrollTop - (el.scrollHeight - el.clientHeight)) > 1) setScrollTop(el, el.scrollHeight);
     } else if (p.stickToTop && atTop.current) {
-      if (el.scrollTop !== 0) el.scrollTop = 0;
+      if (el.scrollTop !== 0) setScrollTop(el, 0);
     } else if (anchor.current) {
       const i = indexOf.get(anchor.current.key);
       if (i !== undefined) {
         const want = offsets[i] + anchor.current.delta;
-        if (Math.abs(el.scrollTop - want) > 1) el.scrollTop = want;
+        if (Math.abs(el.scrollTop - want) > 1) setScrollTop(el, want);
       }
     }
     let changed = false;
@@ -124,7 +139,8 @@ export function VirtualList<T>(p: VirtualListProps<T>) {
       setMeasureVersion((v) => v + 1);
       return;
     }
-    readScroll();
+    // Keep the edges while sticking: only the person scrolling leaves them.
+    readScroll(!(p.stickToBottom && atBottom.current) && !(p.stickToTop && atTop.current));
     if (Math.abs(view.top - el.scrollTop) > 1 || view.height !== el.clientHeight) {
       setView({ top: el.scrollTop, height: el.clientHeight });
     }
@@ -152,7 +168,10 @@ export function VirtualList<T>(p: VirtualListProps<T>) {
 
   const frame = useRef(0);
   const onScroll = () => {
-    readScroll();
+    const el0 = scroller.current;
+    const own = el0 !== null && ownScroll.current !== null && Math.abs(el0.scrollTop - ownScroll.current) <= 1;
+    ownScroll.current = null;
+    readScroll(!own);
     cancelAnimationFrame(frame.current);
     frame.current = requestAnimationFrame(() => {
       const el = scroller.current;

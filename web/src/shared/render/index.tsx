@@ -165,15 +165,22 @@ function Lightbox(props: { src: string; alt: string; close: () => void; ctx: Ren
   );
 }
 
+/// An image that turns into a placeholder when it cannot load.
+function Pic(props: { src: string | null | undefined; alt: string; class?: string }) {
+  const [bad, setBad] = useState<string | null>(null);
+  if (!props.src || bad === props.src) return <div class="ct-ph" role="img" aria-label={props.alt} />;
+  return <img class={props.class} src={props.src} alt={props.alt} onError={() => setBad(props.src!)} />;
+}
+
 function Img(props: { media: MediaRef | undefined; alt: string; ctx: RenderContext; zoom?: boolean }) {
   const src = useSrc(props.media, props.ctx);
   const [open, setOpen] = useState(false);
   if (!src) return <div class="ct-ph" role="img" aria-label={props.alt} />;
-  if (!props.zoom) return <img class="ct-cimg" src={src} alt={props.alt} loading="lazy" />;
+  if (!props.zoom) return <Pic class="ct-cimg" src={src} alt={props.alt} />;
   return (
     <>
       <button type="button" class="ct-zoom" aria-label={props.alt} onClick={() => setOpen(true)}>
-        <img src={src} alt={props.alt} loading="lazy" />
+        <Pic src={src} alt={props.alt} />
       </button>
       {open && <Lightbox src={src} alt={props.alt} ctx={props.ctx} close={() => setOpen(false)} />}
     </>
@@ -372,7 +379,7 @@ function ProductCard(props: P & { p: ProductRef; root?: boolean }) {
       ];
   return (
     <div class="ct-card ct-prod" data-content-type={props.root ? "product" : undefined}>
-      {img ? <img class="ct-cimg" src={img} alt={title} loading="lazy" /> : <div class="ct-ph" aria-hidden="true" />}
+      <Pic class="ct-cimg" src={img} alt={title} />
       <div class="ct-cb">
         {href ? (
           <a href={href} target="_blank" rel={REL}>

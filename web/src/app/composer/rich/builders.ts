@@ -42,9 +42,17 @@ export interface ButtonsDraft {
   buttons: ButtonDraft[];
 }
 
-/// Text with buttons: a one-card carousel (quick replies may only be `reply` actions). Text up
-/// to the title limit becomes the title; longer text is split into title and description.
+/// Text with buttons. Reply buttons with short labels (≤ 20 characters) become a text message
+/// with quick replies (`reply` actions, the payload kept); with a link or a longer label it is
+/// a one-card carousel (quick replies may only be `reply` actions), whose title holds the text
+/// up to 80 characters and the description the rest.
 export function buildButtons(d: ButtonsDraft): Built {
+  const used = d.buttons.filter((b) => b.label.trim() || b.value.trim());
+  const asText =
+    used.length > 0 &&
+    used.length <= LIMITS.CARD_ACTIONS_MAX &&
+    used.every((b) => b.kind === "postback" && chars(b.label.trim()) <= LIMITS.REPLY_TEXT_MAX_CHARS);
+  if (asText) return buildTextButtons(d.text, used);
   const p = new Problems();
   const text = d.text.trim();
   if (!text) p.add("Text is required.");
@@ -70,6 +78,19 @@ export function splitTitle(text: string): [string, string | undefined] {
   const title = (cut > 20 ? head.slice(0, cut) : head).trim() + "…";
   const rest = text.slice(cut > 20 ? cut : head.length).trim();
   return [title, "…" + rest];
+}
+
+function buildTextButtons(text: string, buttons: ButtonDraft[]): Built {
+  const p = new Problems();
+  if (!text.trim()) p.add("Text is required.");
+  else p.text("Text", text, LIMITS.TEXT_MAX_CHARS);
+  const replies = buttons.map((b, i) => {
+    p.label(`Button ${i + 1} label`, b.label, LIMITS.REPLY_TEXT_MAX_CHARS);
+    const payload = b.value.trim();
+    if (payload) p.id(`Button ${i + 1} payload`, payload);
+    return { type: "reply" as const, text: b.label.trim(), ...(payload ? { payload } : {}) };
+  });
+  return done(p, () => ({ type: "text", text: text.trim(), quick_replies: replies }));
 }
 
 // ------------------------------------------------------------------ carousel
