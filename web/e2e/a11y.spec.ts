@@ -92,7 +92,7 @@ test("an Arabic visitor gets a right-to-left widget", async ({ browser }, testIn
     const viewport = page.viewportSize()!;
     expect(box!.x).toBeGreaterThanOrEqual(0);
     expect(box!.x + box!.width).toBeLessThanOrEqual(viewport.width + 1);
-    const path = join(testInfo.project.outputDir, "screenshots", "08-widget-rtl.png");
+    const path = join(testInfo.project.outputDir, "screenshots", "10-widget-rtl.png");
     await page.screenshot({ path, animations: "disabled" });
     await testInfo.attach("rtl", { path, contentType: "image/png" });
   } finally {

@@ -102,7 +102,8 @@ const RICH_TYPES = ["product", "carousel", "image", "order"] as const;
 test("screenshots: shop, widget, phone, inbox, settings", async ({ page, context, browser, api }, testInfo) => {
   test.setTimeout(150_000);
   const base = e2eState().baseURL;
-  await stubExternal(context, base);
+  // Images come from a (stubbed) CDN a little slower than the messages, as in real life.
+  await stubExternal(context, base, { imageDelayMs: 500 });
 
   // 1. The storefront, widget closed.
   const w = await openShop(page);
@@ -124,6 +125,8 @@ test("screenshots: shop, widget, phone, inbox, settings", async ({ page, context
   await expect(w.message("1042")).toBeVisible();
   await expectImagesLoaded(page, "[data-testid=st-message] img");
   await shot(page, testInfo, "02-widget-open-rich");
+  // The newest message is in view once everything (images included) has arrived.
+  await expect.soft(w.messages.last(), "the list follows the newest message").toBeInViewport();
   // And scrolled up to the top of the conversation.
   await w.list.evaluate((el) => (el.scrollTop = 0));
   await shot(page, testInfo, "03-widget-open-rich-top");
@@ -137,7 +140,7 @@ test("screenshots: shop, widget, phone, inbox, settings", async ({ page, context
     storageState: await context.storageState(),
   });
   try {
-    await stubExternal(phone, base);
+    await stubExternal(phone, base, { imageDelayMs: 500 });
     const phonePage = await phone.newPage();
     const pw = await openShop(phonePage);
     await shot(phonePage, testInfo, "04-phone-widget-closed");
@@ -153,6 +156,7 @@ test("screenshots: shop, widget, phone, inbox, settings", async ({ page, context
     testInfo.annotations.push({ type: "phone", description: sameVisitor ? "same visitor (session kept in storage)" : "new visitor (session not in storage)" });
     if (sameVisitor) await expectImagesLoaded(phonePage, "[data-testid=st-message] img");
     await shot(phonePage, testInfo, "05-phone-widget-open");
+    await expect.soft(pw.messages.last(), "the phone list shows the newest message").toBeInViewport();
   } finally {
     await phone.close();
   }
@@ -160,7 +164,7 @@ test("screenshots: shop, widget, phone, inbox, settings", async ({ page, context
   // 4. The agent's inbox with this conversation open.
   const agentCtx = await browser.newContext();
   try {
-    await stubExternal(agentCtx, base);
+    await stubExternal(agentCtx, base, { imageDelayMs: 500 });
     const agentPage = await agentCtx.newPage();
     const a = await loginAgent(agentPage, agentLogin());
     await openConversation(agentPage, { id: conversation.id });
@@ -170,6 +174,7 @@ test("screenshots: shop, widget, phone, inbox, settings", async ({ page, context
     await expect(a.sidebar).toBeVisible();
     await expectImagesLoaded(agentPage, "[data-testid=message] img");
     await shot(agentPage, testInfo, "06-app-inbox-conversation");
+    await expect.soft(a.messages.last(), "the app's thread shows the newest message").toBeInViewport();
   } finally {
     await agentCtx.close();
   }
@@ -180,11 +185,19 @@ test("screenshots: shop, widget, phone, inbox, settings", async ({ page, context
     const ownerPage = await ownerCtx.newPage();
     const a = await loginAgent(ownerPage, ownerLogin());
     await a.navSettings.click();
+    // The settings open on "Workspace"; the embed code is under "Install".
+    await expect(ownerPage.getByTestId("settings-install")).toBeVisible();
+    await expect(ownerPage.getByTestId("workspace-name")).toHaveValue("Demo Shop");
+    await shot(ownerPage, testInfo, "07-app-settings-workspace");
+    await ownerPage.getByTestId("settings-widget").click();
+    await expect(ownerPage.getByTestId("widget-preview")).toBeVisible();
+    await shot(ownerPage, testInfo, "08-app-settings-widget");
+    await ownerPage.getByTestId("settings-install").click();
     await expect(a.embedSnippet).toBeVisible();
     await expect(a.embedSnippet).toContainText(e2eState().demo.widget_key);
     await expect(a.embedSnippet).toContainText("/widget.js");
     await expect(a.embedCopy).toBeVisible();
-    await shot(ownerPage, testInfo, "07-app-settings");
+    await shot(ownerPage, testInfo, "09-app-settings-install");
   } finally {
     await ownerCtx.close();
   }

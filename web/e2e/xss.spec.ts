@@ -1,6 +1,11 @@
 // Hostile content is shown as text, never run: markup, script-ish URLs and markup in every
 // rich field, in the customer's widget (sent by the shop through the API) and in the agent's
 // app (sent by the customer). A canary (`window.__canary`) and `alert()` would tell.
+//
+// /demo and /app are served with a strict Content-Security-Policy (no inline script), which
+// alone would stop these payloads. A shop's own page, where the widget really lives, may have
+// none: the browser contexts here bypass CSP so the rendering itself is what is tested. The
+// CSP is checked on its own below.
 import type { Browser, BrowserContext, Locator, Page } from "@playwright/test";
 import type { Content } from "../src/shared/types";
 import { agentContext, app } from "./support/app";
@@ -8,6 +13,8 @@ import { agentLogin, e2eState, unique } from "./support/env";
 import { stubExternal } from "./support/external";
 import { expect, test } from "./support/fixtures";
 import { openShop, openWidget, sendText, waitSent, widget } from "./support/widget";
+
+test.use({ bypassCSP: true });
 
 const IMG = `<img src=x onerror="window.__canary=1;alert(1)">`;
 const SCRIPT = `<script>window.__canary=1;alert(1)</script>`;
@@ -46,7 +53,7 @@ const ACCEPTED: { label: string; content: Content; shows: string[] }[] = [
           title: IMG,
           description: `${SCRIPT} <b>not bold</b>`,
           actions: [
-            { type: "link", text: SVG.slice(0, 40), url: `https://example.test/p?q="><img src=x onerror=window.__canary=1>` },
+            { type: "link", text: SVG.slice(0, 40), url: `https://example.test/p?q="><img/src=x/onerror=window.__canary=1>` },
             { type: "postback", text: "<i>postback</i>", payload: ATTR },
           ],
         },
@@ -213,7 +220,7 @@ test("hostile content shows as text in the widget and in the app", async ({ page
 });
 
 async function checkApp(browser: Browser, conversationId: string, contactName: string): Promise<void> {
-  const agent = await agentContext(browser, agentLogin());
+  const agent = await agentContext(browser, agentLogin(), { bypassCSP: true });
   try {
     await stubExternal(agent.context, e2eState().baseURL);
     const agentWatch = watch(agent.context, agent.page);
@@ -255,9 +262,30 @@ async function checkApp(browser: Browser, conversationId: string, contactName: s
   }
 }
 
-test("the widget page has no canary to begin with", async ({ page }) => {
-  // Guards the canary itself: a page that set it would make the test above meaningless.
+test("positive control: the payloads are live when injected as HTML", async ({ page }) => {
+  // Guards the test above: the canary starts unset, and the same payload, parsed as HTML into
+  // the page, does set it (so "not set" above means "shown as text", not "payload blocked").
+  const dialogs: string[] = [];
+  page.on("dialog", (d) => {
+    dialogs.push(d.message());
+    void d.dismiss();
+  });
   await openShop(page);
   expect(await canary(page)).toBeUndefined();
+  await page.evaluate((html) => document.body.insertAdjacentHTML("beforeend", html), IMG);
+  await expect.poll(() => canary(page)).toBe(1);
+  await expect.poll(() => dialogs.length).toBeGreaterThan(0);
   await expect(widget(page).launcher).toBeVisible();
+});
+
+test("the demo page and the app are served with a strict CSP", async ({ api }) => {
+  for (const path of ["/demo", "/app"]) {
+    const response = await api.http.get(path);
+    expect(response.status(), path).toBe(200);
+    const csp = response.headers()["content-security-policy"] ?? "";
+    expect(csp, `${path} CSP`).toMatch(/script-src 'self'(;|$)/);
+    expect(csp, `${path} CSP`).not.toContain("unsafe-inline");
+    expect(csp, `${path} CSP`).not.toContain("unsafe-eval");
+    expect(response.headers()["x-content-type-options"], path).toBe("nosniff");
+  }
 });

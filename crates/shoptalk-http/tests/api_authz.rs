@@ -14,6 +14,7 @@ use std::collections::BTreeSet;
 struct Ids {
     agent: String,
     api_key: String,
+    canned: String,
     contact: String,
     conversation: String,
     media: String,
@@ -21,10 +22,11 @@ struct Ids {
 }
 
 impl Ids {
-    fn all(&self) -> [&str; 6] {
+    fn all(&self) -> [&str; 7] {
         [
             &self.agent,
             &self.api_key,
+            &self.canned,
             &self.contact,
             &self.conversation,
             &self.media,
@@ -48,6 +50,8 @@ fn fill(path: &str, ids: &Ids) -> String {
         &ids.agent
     } else if path.starts_with("/api/v1/api-keys/") {
         &ids.api_key
+    } else if path.starts_with("/api/v1/canned-responses/") {
+        &ids.canned
     } else if path.starts_with("/api/v1/contacts/") {
         &ids.contact
     } else if path.starts_with("/api/v1/conversations/") {
@@ -102,6 +106,14 @@ async fn populate(t: &TestApp, a: &Shop) -> Ids {
         )
         .await;
     assert_eq!(key.status, StatusCode::CREATED, "{}", key.text());
+    let canned = t
+        .post(
+            "/api/v1/canned-responses",
+            &a.admin_key,
+            json!({ "shortcut": "secret", "title": "Secret", "text": "secret of A" }),
+        )
+        .await;
+    assert_eq!(canned.status, StatusCode::CREATED, "{}", canned.text());
     let (contact, conversation) = contact_and_conversation(t, &a.admin_key, "a-1").await;
     let message = t
         .post(
@@ -132,6 +144,7 @@ async fn populate(t: &TestApp, a: &Shop) -> Ids {
     Ids {
         agent: id(&agent),
         api_key: id(&key),
+        canned: id(&canned),
         contact,
         conversation,
         media: id(&media),
@@ -236,6 +249,8 @@ async fn every_route_enforces_its_rule() {
         .await;
     assert_eq!(conversation.json()["status"], "open");
     assert_eq!(conversation.json()["last_seq"], 1);
+    let canned = t.get("/api/v1/canned-responses", &a.admin_key).await.json();
+    assert_eq!(canned[0]["title"], "Secret");
     let agents = t.get("/api/v1/agents", &a.admin_key).await.json();
     assert!(
         agents

@@ -579,7 +579,7 @@ async fn widget_canned_and_event_input_is_checked_field_by_field() {
 
     // Events.
     let visitor = shop.visitor_token.as_str();
-    let track = |token: &str, events: serde_json::Value| {
+    let track = |token, events: serde_json::Value| {
         t.post("/api/v1/events", token, json!({ "events": events }))
     };
     let event = |extra: serde_json::Value| {

@@ -514,11 +514,11 @@ async fn the_widget_reads_its_configuration_without_credentials() {
     assert_eq!(config["settings"], widget);
     assert_eq!(config["available"], false);
 
-    // Agents may not change it; the whole object is replaced, defaults filling the gaps.
+    // Only admins change it; the whole object is replaced, defaults filling the gaps.
     t.call(
         Method::PATCH,
         "/api/v1/workspace",
-        Some(&shop.agent_token),
+        Some(&shop.write_key),
         Some(json!({ "widget": {} })),
     )
     .await

@@ -1,11 +1,11 @@
 //! Chatting over real sockets: sends and acks, pushes, private notes, idempotent retries,
-//! receipts, typing and presence.
+//! receipts, typing, presence, and conversations reopened by the customer.
 
 mod ws_common;
 
 use shoptalk_types::Content;
 use shoptalk_types::frames::{ClientFrame, PresenceStatus, Principal, ServerFrame};
-use shoptalk_types::model::{ReceiptKind, SenderKind, Side};
+use shoptalk_types::model::{ConversationPatch, ConversationStatus, ReceiptKind, SenderKind, Side};
 use std::collections::BTreeSet;
 use std::time::Duration;
 use ws_common::*;
@@ -378,5 +378,133 @@ async fn agents_see_each_other_come_and_go() {
             .next_within(Duration::from_millis(200))
             .await
             .is_none()
+    );
+}
+
+#[tokio::test]
+async fn presence_is_remembered_for_the_agent_list_and_the_widget() {
+    let server = TestServer::start().await;
+    let shop = server.shop("Remembered").await;
+    let listed = || async {
+        let all = server.app.agent_presence(&shop.admin).await.unwrap();
+        assert_eq!(all.len(), 1, "{all:?}");
+        assert_eq!(all[0].agent_id, shop.agent_id);
+        all[0].status
+    };
+    let widget_sees_online = || async {
+        let config = server.app.widget_config(&shop.widget_key, None).await;
+        config.unwrap().agents_online
+    };
+    let presence = |f: &ServerFrame| match f {
+        ServerFrame::Presence { status, .. } => Some(*status),
+        _ => None,
+    };
+    assert_eq!(listed().await, PresenceStatus::Offline);
+    assert!(!widget_sees_online().await);
+
+    // A socket that says nothing counts as online. (Each change is remembered before it is
+    // pushed, so once the watcher has the frame, the list agrees.)
+    let mut watcher = server.connect(&shop.api_key).await;
+    let mut first_tab = server.connect(&shop.agent_token).await;
+    assert_eq!(watcher.until(presence).await.0, PresenceStatus::Online);
+    assert_eq!(listed().await, PresenceStatus::Online);
+    assert!(widget_sees_online().await);
+
+    // The last status sent holds, whichever tab sent it; a tab opening later keeps it.
+    first_tab
+        .send(&ClientFrame::Presence {
+            status: PresenceStatus::Away,
+        })
+        .await;
+    assert_eq!(watcher.until(presence).await.0, PresenceStatus::Away);
+    let second_tab = server.connect(&shop.agent_token).await;
+    assert_eq!(listed().await, PresenceStatus::Away);
+    assert!(!widget_sees_online().await, "away is not online");
+    // Repeating a status changes nothing and pushes nothing.
+    first_tab
+        .send(&ClientFrame::Presence {
+            status: PresenceStatus::Away,
+        })
+        .await;
+    first_tab.sync().await;
+    assert!(watcher.sync().await.iter().all(|f| presence(f).is_none()));
+
+    first_tab.close().await;
+    assert_eq!(listed().await, PresenceStatus::Away, "a tab is still open");
+    second_tab.close().await;
+    assert_eq!(watcher.until(presence).await.0, PresenceStatus::Offline);
+    assert_eq!(listed().await, PresenceStatus::Offline);
+    assert!(!widget_sees_online().await);
+
+    // Back again: online, whatever it was when it left.
+    let _back = server.connect(&shop.agent_token).await;
+    assert_eq!(watcher.until(presence).await.0, PresenceStatus::Online);
+    assert_eq!(listed().await, PresenceStatus::Online);
+}
+
+#[tokio::test]
+async fn a_customer_writing_back_reopens_the_conversation_for_the_agents() {
+    let server = TestServer::start().await;
+    let shop = server.shop("Reopen").await;
+    let conv = shop.visitor.conversation_id;
+    let resolve = ConversationPatch {
+        status: Some(ConversationStatus::Resolved),
+        ..Default::default()
+    };
+    server
+        .app
+        .update_conversation(&shop.admin, conv, &resolve)
+        .await
+        .unwrap();
+    let mut agent = server.connect(&shop.agent_token).await;
+    let mut customer = server.connect(&shop.visitor.token).await;
+
+    // What the customer pressed reaches the agents as a message of its own.
+    let pressed = Content::Postback {
+        text: "Talk to a person".into(),
+        payload: Some("handoff".into()),
+        message_id: None,
+    };
+    customer
+        .send(&ClientFrame::Send {
+            conversation_id: conv,
+            client_msg_id: "c-1".into(),
+            content: pressed.clone(),
+            private: false,
+        })
+        .await;
+    let acked = customer.ack("c-1").await;
+    assert_eq!(agent.message().await.content, pressed);
+
+    let (reopened, _) = agent
+        .until(|f| match f {
+            ServerFrame::Conversation { conversation } => Some(conversation.clone()),
+            _ => None,
+        })
+        .await;
+    assert_eq!(reopened.id, conv);
+    assert_eq!(reopened.status, ConversationStatus::Open);
+    assert_eq!(reopened.last_seq, acked.seq);
+    assert_eq!(reopened.last_message_preview.as_deref(), Some("Talk to a person"));
+    assert_eq!(server.conversation(&shop.admin, conv).await, reopened);
+    // Conversation frames are for agents only.
+    assert!(
+        customer
+            .sync()
+            .await
+            .iter()
+            .all(|f| !matches!(f, ServerFrame::Conversation { .. }))
+    );
+
+    // An open conversation stays as it is: no frame for the next message.
+    customer.say(conv, "c-2", "Thanks").await;
+    customer.ack("c-2").await;
+    agent.message().await;
+    assert!(
+        agent
+            .sync()
+            .await
+            .iter()
+            .all(|f| !matches!(f, ServerFrame::Conversation { .. }))
     );
 }

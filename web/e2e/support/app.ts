@@ -1,5 +1,5 @@
 // The agent's side: the web app at /app.
-import { expect, type Browser, type BrowserContext, type Page } from "@playwright/test";
+import { expect, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from "@playwright/test";
 import type { StaffLogin } from "./env";
 
 export function app(page: Page) {
@@ -46,8 +46,12 @@ export async function loginAgent(page: Page, login: StaffLogin): Promise<AgentAp
 }
 
 /// A second browser context (its own storage) with an agent logged in.
-export async function agentContext(browser: Browser, login: StaffLogin): Promise<{ context: BrowserContext; page: Page; app: AgentApp }> {
-  const context = await browser.newContext();
+export async function agentContext(
+  browser: Browser,
+  login: StaffLogin,
+  options: BrowserContextOptions = {},
+): Promise<{ context: BrowserContext; page: Page; app: AgentApp }> {
+  const context = await browser.newContext(options);
   const page = await context.newPage();
   const a = await loginAgent(page, login);
   return { context, page, app: a };

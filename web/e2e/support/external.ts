@@ -55,7 +55,8 @@ export function gradientPng(width = 320, height = 240, from = [0x2b, 0x6c, 0xb0]
 const PNG = gradientPng();
 
 /// Answers every request to another host locally. Returns the URLs it answered.
-export async function stubExternal(context: BrowserContext, serverBase: string): Promise<string[]> {
+/// `imageDelayMs` holds images back, like a slow CDN: they arrive after the messages render.
+export async function stubExternal(context: BrowserContext, serverBase: string, opts: { imageDelayMs?: number } = {}): Promise<string[]> {
   const server = new URL(serverBase);
   const seen: string[] = [];
   await context.route(
@@ -64,6 +65,7 @@ export async function stubExternal(context: BrowserContext, serverBase: string):
       const url = route.request().url();
       seen.push(url);
       if (route.request().resourceType() === "image" || /\.(png|jpe?g|gif|webp)(\?|$)/i.test(url)) {
+        if (opts.imageDelayMs) await new Promise((r) => setTimeout(r, opts.imageDelayMs));
         await route.fulfill({ status: 200, contentType: "image/png", body: PNG });
       } else {
         await route.fulfill({ status: 200, contentType: "text/html", body: "<!doctype html><title>external stub</title><p>external page (stubbed by the e2e tests)</p>" });

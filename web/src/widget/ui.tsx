@@ -260,7 +260,14 @@ function Messages({ c }: { c: Controller }) {
   const last = locals.length ? undefined : msgs[msgs.length - 1];
 
   return (
-    <div class="st-msgs" ref={box} onScroll={onScroll} data-testid="st-messages">
+    <div
+      class="st-msgs"
+      ref={box}
+      onScroll={onScroll}
+      // Images and media grow the list after it was scrolled: stay at the bottom.
+      onLoadCapture={() => stick.current && box.current && (box.current.scrollTop = box.current.scrollHeight)}
+      data-testid="st-messages"
+    >
       {c.loadingOlder.value && <div class="st-more">…</div>}
       <ol class="st-list">
         {greeting && !msgs.length && !locals.length && (
