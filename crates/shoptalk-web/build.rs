@@ -2,7 +2,7 @@
 //!
 //! The input is the folder `node web/scripts/build.mjs <dir>` produces: `SHOPTALK_WEB_DIST` when
 //! set (packagers who build the web part separately), otherwise a fresh build into
-//! `$OUT_DIR/web` (`npm ci` first when `web/node_modules` is missing or older than the lock
+//! `$OUT_DIR/web` (`npm install` first when `web/node_modules` is missing or older than the lock
 //! file). Every file is precompressed here, once (gzip level 9, brotli quality 11), given a
 //! strong ETag and a content type, and written to `$OUT_DIR/assets.rs` as `ASSETS` (sorted by
 //! path) together with the widget's path from `manifest.json`.
@@ -18,7 +18,7 @@ use std::process::Command;
 const HINT: &str = "\
 Building Shoptalk also builds its web front end (web/: widget, agent app, demo page). That needs
 Node.js 20 or newer and npm (https://nodejs.org/, or your package manager, e.g.
-`apt-get install nodejs npm`), and access to the npm registry the first time (`npm ci`).
+`apt-get install nodejs npm`), and access to the npm registry the first time (`npm install`).
 To embed web assets built elsewhere instead, set SHOPTALK_WEB_DIST to the folder that
 `node web/scripts/build.mjs <folder>` produced.";
 
@@ -47,7 +47,7 @@ fn main() {
     embed(&dist, &out_dir);
 }
 
-/// `npm ci` when needed, then the web build into `$OUT_DIR/web`; returns that folder.
+/// `npm install` when needed, then the web build into `$OUT_DIR/web`; returns that folder.
 fn build_web(out_dir: &Path) -> PathBuf {
     let web = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../web");
     let web = fs::canonicalize(&web).unwrap_or_else(|e| {
@@ -62,10 +62,13 @@ fn build_web(out_dir: &Path) -> PathBuf {
     check_node();
     if needs_install(&web) {
         let mut npm = Command::new(if cfg!(windows) { "npm.cmd" } else { "npm" });
-        npm.args(["ci", "--no-audit", "--no-fund"])
+        // Not `npm ci`: it refuses a lock file that lacks other platforms' optional packages
+        // (npm/cli#4828), which a registry without them produces. `npm install` installs
+        // the locked versions and leaves the lock file as it is.
+        npm.args(["install", "--no-audit", "--no-fund"])
             .env("PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD", "1")
             .current_dir(&web);
-        run(npm, "npm ci");
+        run(npm, "npm install");
     }
     let dist = out_dir.join("web");
     let mut node = Command::new("node");

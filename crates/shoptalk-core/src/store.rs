@@ -382,8 +382,11 @@ pub trait Store: Send + Sync + 'static {
         id: CannedResponseId,
         patch: &CannedResponsePatch,
     ) -> StoreResult<Option<CannedResponse>>;
-    async fn delete_canned_response(&self, ws: WorkspaceId, id: CannedResponseId)
-    -> StoreResult<bool>;
+    async fn delete_canned_response(
+        &self,
+        ws: WorkspaceId,
+        id: CannedResponseId,
+    ) -> StoreResult<bool>;
 
     // -- behaviour events
     /// Stores the events whose `(workspace, id)` is new, in one transaction, and emits

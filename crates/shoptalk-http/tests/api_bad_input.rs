@@ -517,8 +517,14 @@ async fn widget_canned_and_event_input_is_checked_field_by_field() {
     for (widget, field) in [
         (json!({ "color": "blue" }), "widget.color"),
         (json!({ "color": "#12345" }), "widget.color"),
-        (json!({ "logo_url": "http://cdn.example/logo.png" }), "widget.logo_url"),
-        (json!({ "logo_url": "javascript:alert(1)" }), "widget.logo_url"),
+        (
+            json!({ "logo_url": "http://cdn.example/logo.png" }),
+            "widget.logo_url",
+        ),
+        (
+            json!({ "logo_url": "javascript:alert(1)" }),
+            "widget.logo_url",
+        ),
         (json!({ "greeting": "x".repeat(281) }), "widget.greeting"),
         (json!({ "position": "top" }), "widget.position"),
         (json!({ "locale": "klingon" }), "widget.locale"),
@@ -546,7 +552,9 @@ async fn widget_canned_and_event_input_is_checked_field_by_field() {
         json!({ "color": "#4f46e5", "position": "right", "sound": true }),
         "nothing was changed"
     );
-    let no_key = t.call(Method::GET, "/api/v1/widget/config", None, None).await;
+    let no_key = t
+        .call(Method::GET, "/api/v1/widget/config", None, None)
+        .await;
     assert_eq!(field_of(no_key), "widget_key");
 
     // Canned responses.
@@ -567,7 +575,10 @@ async fn widget_canned_and_event_input_is_checked_field_by_field() {
             .extend(bad.as_object().unwrap().clone());
         assert_eq!(field_of(canned(body).await), field, "{bad}");
     }
-    assert_eq!(t.get("/api/v1/canned-responses", admin).await.json(), json!([]));
+    assert_eq!(
+        t.get("/api/v1/canned-responses", admin).await.json(),
+        json!([])
+    );
     t.call(
         Method::PATCH,
         "/api/v1/canned-responses/not-a-uuid",
@@ -600,10 +611,22 @@ async fn widget_canned_and_event_input_is_checked_field_by_field() {
         (json!({ "name": "Page Viewed" }), "events[1].name"),
         (json!({ "name": "n".repeat(65) }), "events[1].name"),
         (json!({ "properties": [1, 2] }), "events[1].properties"),
-        (json!({ "properties": { "blob": "x".repeat(9000) } }), "events[1].properties"),
-        (json!({ "occurred_at": "2999-01-01T00:00:00Z" }), "events[1].occurred_at"),
-        (json!({ "occurred_at": "yesterday" }), "events[1].occurred_at"),
-        (json!({ "contact_id": "not-a-uuid" }), "events[1].contact_id"),
+        (
+            json!({ "properties": { "blob": "x".repeat(9000) } }),
+            "events[1].properties",
+        ),
+        (
+            json!({ "occurred_at": "2999-01-01T00:00:00Z" }),
+            "events[1].occurred_at",
+        ),
+        (
+            json!({ "occurred_at": "yesterday" }),
+            "events[1].occurred_at",
+        ),
+        (
+            json!({ "contact_id": "not-a-uuid" }),
+            "events[1].contact_id",
+        ),
         (json!({ "colour": "red" }), "events[1].colour"),
     ] {
         let events = json!([event(json!({ "id": "ok" })), event(extra.clone())]);
@@ -623,9 +646,12 @@ async fn widget_canned_and_event_input_is_checked_field_by_field() {
     track(visitor, someone_else)
         .await
         .assert_error(StatusCode::NOT_FOUND, "not_found");
-    track(&shop.read_key, json!([event(json!({ "contact_id": shop.visitor_contact_id }))]))
-        .await
-        .assert_error(StatusCode::FORBIDDEN, "forbidden");
+    track(
+        &shop.read_key,
+        json!([event(json!({ "contact_id": shop.visitor_contact_id }))]),
+    )
+    .await
+    .assert_error(StatusCode::FORBIDDEN, "forbidden");
     let nothing = t
         .get(
             &format!("/api/v1/contacts/{}/events", shop.visitor_contact_id),
@@ -636,7 +662,10 @@ async fn widget_canned_and_event_input_is_checked_field_by_field() {
     assert_eq!(nothing["items"], json!([]), "nothing was recorded");
     let bad_cursor = t
         .get(
-            &format!("/api/v1/contacts/{}/events?cursor=nope", shop.visitor_contact_id),
+            &format!(
+                "/api/v1/contacts/{}/events?cursor=nope",
+                shop.visitor_contact_id
+            ),
             admin,
         )
         .await;

@@ -483,10 +483,18 @@ async fn the_widget_reads_its_configuration_without_credentials() {
         })
     );
     let unknown = t
-        .call(Method::GET, "/api/v1/widget/config?widget_key=stw_nope", None, None)
+        .call(
+            Method::GET,
+            "/api/v1/widget/config?widget_key=stw_nope",
+            None,
+            None,
+        )
         .await;
     let err = unknown.assert_error(StatusCode::NOT_FOUND, "not_found");
-    assert!(err["message"].as_str().unwrap().contains("widget key"), "{err}");
+    assert!(
+        err["message"].as_str().unwrap().contains("widget key"),
+        "{err}"
+    );
 
     // Admins set the widget up; a week without opening hours is never available.
     let widget = json!({
@@ -509,7 +517,10 @@ async fn the_widget_reads_its_configuration_without_credentials() {
         .await;
     assert_eq!(patched.status, StatusCode::OK, "{}", patched.text());
     assert_eq!(patched.json()["widget"], widget);
-    assert_eq!(t.get("/api/v1/workspace", &shop.read_key).await.json()["widget"], widget);
+    assert_eq!(
+        t.get("/api/v1/workspace", &shop.read_key).await.json()["widget"],
+        widget
+    );
     let config = t.call(Method::GET, &config_url, None, None).await.json();
     assert_eq!(config["settings"], widget);
     assert_eq!(config["available"], false);
@@ -544,7 +555,9 @@ async fn the_widget_reads_its_configuration_without_credentials() {
         Some(json!({ "allowed_origins": ["https://shop.example"] })),
     )
     .await;
-    let allowed = t.send(from_origin(&config_url, "https://shop.example")).await;
+    let allowed = t
+        .send(from_origin(&config_url, "https://shop.example"))
+        .await;
     assert_eq!(allowed.status, StatusCode::OK, "{}", allowed.text());
     t.send(from_origin(&config_url, "https://evil.example"))
         .await
@@ -600,12 +613,14 @@ async fn canned_responses_round_trip() {
     let shop = t.shop("Canned").await;
     let other = t.shop("Other").await;
     let agent = shop.agent_token.as_str();
-    let create = |shortcut: &str, title: &str| {
-        json!({ "shortcut": shortcut, "title": title, "text": "Hi {{contact.first_name}},\nthanks!" })
-    };
+    let create = |shortcut: &str, title: &str| json!({ "shortcut": shortcut, "title": title, "text": "Hi {{contact.first_name}},\nthanks!" });
 
     let thanks = t
-        .post("/api/v1/canned-responses", agent, create("Thanks", "Thank you"))
+        .post(
+            "/api/v1/canned-responses",
+            agent,
+            create("Thanks", "Thank you"),
+        )
         .await;
     assert_eq!(thanks.status, StatusCode::CREATED, "{}", thanks.text());
     let thanks = thanks.json();
@@ -613,12 +628,18 @@ async fn canned_responses_round_trip() {
     assert_eq!(thanks["text"], "Hi {{contact.first_name}},\nthanks!");
     assert_eq!(thanks["created_at"], thanks["updated_at"]);
     let hello = t
-        .post("/api/v1/canned-responses", agent, create("hello", "Greeting"))
+        .post(
+            "/api/v1/canned-responses",
+            agent,
+            create("hello", "Greeting"),
+        )
         .await
         .json();
 
     // The whole list, by shortcut; the app's `?limit=` is harmless.
-    let list = t.get("/api/v1/canned-responses?limit=200", &shop.read_key).await;
+    let list = t
+        .get("/api/v1/canned-responses?limit=200", &shop.read_key)
+        .await;
     assert_eq!(list.status, StatusCode::OK, "{}", list.text());
     assert_eq!(list.json(), json!([hello.clone(), thanks.clone()]));
 
@@ -629,27 +650,57 @@ async fn canned_responses_round_trip() {
     let err = taken.assert_error(StatusCode::CONFLICT, "conflict");
     assert_eq!(err["field"], "shortcut");
     let elsewhere = t
-        .post("/api/v1/canned-responses", &other.admin_key, create("thanks", "Theirs"))
+        .post(
+            "/api/v1/canned-responses",
+            &other.admin_key,
+            create("thanks", "Theirs"),
+        )
         .await;
-    assert_eq!(elsewhere.status, StatusCode::CREATED, "{}", elsewhere.text());
+    assert_eq!(
+        elsewhere.status,
+        StatusCode::CREATED,
+        "{}",
+        elsewhere.text()
+    );
 
     let path = format!("/api/v1/canned-responses/{}", id(&thanks));
     let patched = t
-        .call(Method::PATCH, &path, Some(agent), Some(json!({ "title": "Thanks!" })))
+        .call(
+            Method::PATCH,
+            &path,
+            Some(agent),
+            Some(json!({ "title": "Thanks!" })),
+        )
         .await;
     assert_eq!(patched.status, StatusCode::OK, "{}", patched.text());
     let patched = patched.json();
-    assert_eq!((&patched["title"], &patched["shortcut"]), (&json!("Thanks!"), &json!("thanks")));
+    assert_eq!(
+        (&patched["title"], &patched["shortcut"]),
+        (&json!("Thanks!"), &json!("thanks"))
+    );
     assert_eq!(patched["created_at"], thanks["created_at"]);
     let clash = t
-        .call(Method::PATCH, &path, Some(agent), Some(json!({ "shortcut": "hello" })))
+        .call(
+            Method::PATCH,
+            &path,
+            Some(agent),
+            Some(json!({ "shortcut": "hello" })),
+        )
         .await;
-    assert_eq!(clash.assert_error(StatusCode::CONFLICT, "conflict")["field"], "shortcut");
+    assert_eq!(
+        clash.assert_error(StatusCode::CONFLICT, "conflict")["field"],
+        "shortcut"
+    );
 
     // Another workspace's: not found.
-    t.call(Method::PATCH, &path, Some(&other.admin_key), Some(json!({ "title": "x" })))
-        .await
-        .assert_error(StatusCode::NOT_FOUND, "not_found");
+    t.call(
+        Method::PATCH,
+        &path,
+        Some(&other.admin_key),
+        Some(json!({ "title": "x" })),
+    )
+    .await
+    .assert_error(StatusCode::NOT_FOUND, "not_found");
     t.call(Method::DELETE, &path, Some(&other.admin_key), None)
         .await
         .assert_error(StatusCode::NOT_FOUND, "not_found");
@@ -659,7 +710,10 @@ async fn canned_responses_round_trip() {
     t.call(Method::DELETE, &path, Some(agent), None)
         .await
         .assert_error(StatusCode::NOT_FOUND, "not_found");
-    assert_eq!(t.get("/api/v1/canned-responses", agent).await.json(), json!([hello]));
+    assert_eq!(
+        t.get("/api/v1/canned-responses", agent).await.json(),
+        json!([hello])
+    );
 }
 
 #[tokio::test]
@@ -712,7 +766,12 @@ async fn events_are_recorded_once_and_listed_newest_first() {
         .json();
     let last = &rest["items"][0];
     assert_eq!(
-        (&last["id"], &last["name"], &last["properties"], &last["occurred_at"]),
+        (
+            &last["id"],
+            &last["name"],
+            &last["properties"],
+            &last["occurred_at"]
+        ),
         (
             &json!("e-1"),
             &json!("page_viewed"),

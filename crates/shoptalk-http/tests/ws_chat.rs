@@ -485,7 +485,10 @@ async fn a_customer_writing_back_reopens_the_conversation_for_the_agents() {
     assert_eq!(reopened.id, conv);
     assert_eq!(reopened.status, ConversationStatus::Open);
     assert_eq!(reopened.last_seq, acked.seq);
-    assert_eq!(reopened.last_message_preview.as_deref(), Some("Talk to a person"));
+    assert_eq!(
+        reopened.last_message_preview.as_deref(),
+        Some("Talk to a person")
+    );
     assert_eq!(server.conversation(&shop.admin, conv).await, reopened);
     // Conversation frames are for agents only.
     assert!(

@@ -1108,7 +1108,10 @@ async fn merge_contacts_moves_conversations(store: Arc<dyn Store>) {
     let kept = conversation(&*store, ws.id, into.id).await;
     let seen = track(from.id, "seen-1", "page_viewed", now());
     assert_eq!(
-        store.insert_contact_events(ws.id, &[seen.clone()]).await.unwrap(),
+        store
+            .insert_contact_events(ws.id, std::slice::from_ref(&seen))
+            .await
+            .unwrap(),
         Some(1)
     );
     let token_hash = unique("visitor_");
@@ -2392,7 +2395,11 @@ async fn contact_message_reopens_resolved_and_snoozed(store: Arc<dyn Store>) {
         ConversationStatus::Pending
     );
     let deliveries = store.list_deliveries(ws.id, hook, 50, None).await.unwrap();
-    assert_eq!(deliveries.items.len(), 5, "one conversation.updated per reopening");
+    assert_eq!(
+        deliveries.items.len(),
+        5,
+        "one conversation.updated per reopening"
+    );
     // A reopened conversation is no longer woken up by the sweeper.
     assert!(
         store
@@ -2448,7 +2455,11 @@ async fn canned_responses_crud_and_unique_shortcut(store: Arc<dyn Store>) {
         .unwrap()
         .expect("exists");
     assert_eq!(
-        (updated.shortcut.as_str(), updated.title.as_str(), updated.text.as_str()),
+        (
+            updated.shortcut.as_str(),
+            updated.title.as_str(),
+            updated.text.as_str()
+        ),
         ("thanks", "Thank you", "Text of thanks"),
         "absent fields are kept"
     );
@@ -2502,15 +2513,25 @@ async fn contact_events_are_stored_once_and_paged(store: Arc<dyn Store>) {
         // Repeated within the call: stored once.
         track(ann.id, "e2", "page_viewed", at(2)),
     ];
-    assert_eq!(store.insert_contact_events(a.id, &first).await.unwrap(), Some(3));
+    assert_eq!(
+        store.insert_contact_events(a.id, &first).await.unwrap(),
+        Some(3)
+    );
     // A retry stores nothing more; a new id next to it is stored.
     let retry = vec![
         track(ann.id, "e1", "product.viewed", at(3)),
         track(ann.id, "e4", "cart_viewed", at(0)),
     ];
-    assert_eq!(store.insert_contact_events(a.id, &retry).await.unwrap(), Some(1));
+    assert_eq!(
+        store.insert_contact_events(a.id, &retry).await.unwrap(),
+        Some(1)
+    );
     let deliveries = store.list_deliveries(a.id, hook, 50, None).await.unwrap();
-    assert_eq!(deliveries.items.len(), 4, "one contact.event_tracked per stored event");
+    assert_eq!(
+        deliveries.items.len(),
+        4,
+        "one contact.event_tracked per stored event"
+    );
     assert!(
         deliveries
             .items
@@ -2529,7 +2550,10 @@ async fn contact_events_are_stored_once_and_paged(store: Arc<dyn Store>) {
         track(ann.id, "e5", "page_viewed", t),
         track(ContactId::new(), "e6", "page_viewed", t),
     ];
-    assert_eq!(store.insert_contact_events(a.id, &foreign).await.unwrap(), None);
+    assert_eq!(
+        store.insert_contact_events(a.id, &foreign).await.unwrap(),
+        None
+    );
     assert_eq!(
         store
             .insert_contact_events(b.id, &[track(ann.id, "e7", "page_viewed", t)])

@@ -2111,16 +2111,14 @@ mod tests {
             error_field(discounted(eur(6900), eur(-1))),
             "compare_at_price.amount_minor"
         );
-        let stocked = |stock: i64| {
-            Content::Products {
-                items: vec![
-                    product("p1"),
-                    ProductRef {
-                        stock: Some(stock),
-                        ..product("p2")
-                    },
-                ],
-            }
+        let stocked = |stock: i64| Content::Products {
+            items: vec![
+                product("p1"),
+                ProductRef {
+                    stock: Some(stock),
+                    ..product("p2")
+                },
+            ],
         };
         assert_eq!(stocked(0).validate(), Ok(()));
         assert_eq!(error_field(stocked(-1)), "items[1].stock");
@@ -2136,7 +2134,10 @@ mod tests {
         assert_eq!(pressed("Add to cart", None).validate(), Ok(()));
         assert_eq!(error_field(pressed("", None)), "text");
         assert_eq!(error_field(pressed(&"x".repeat(41), None)), "text");
-        assert_eq!(error_field(pressed("Yes", Some(&"p".repeat(1001)))), "payload");
+        assert_eq!(
+            error_field(pressed("Yes", Some(&"p".repeat(1001)))),
+            "payload"
+        );
         assert_eq!(error_field(pressed("Yes", Some("a\u{0}b"))), "payload");
         let parsed: Content =
             serde_json::from_value(json!({"type": "postback", "text": "Yes"})).unwrap();
@@ -2579,13 +2580,19 @@ mod tests {
                 payload,
                 message_id: None,
             }),
-            (any_opt_string(), any::<Option<i64>>(), proptest::option::of(any_money()))
-                .prop_map(|(title, stock, compare_at_price)| Content::Product(ProductRef {
-                    title,
-                    stock,
-                    compare_at_price,
-                    ..product("p1")
-                })),
+            (
+                any_opt_string(),
+                any::<Option<i64>>(),
+                proptest::option::of(any_money())
+            )
+                .prop_map(|(title, stock, compare_at_price)| Content::Product(
+                    ProductRef {
+                        title,
+                        stock,
+                        compare_at_price,
+                        ..product("p1")
+                    }
+                )),
             (any_media(), any_opt_string())
                 .prop_map(|(media, caption)| Content::Image { media, caption }),
             (any_media(), any_opt_string())

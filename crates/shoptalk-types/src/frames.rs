@@ -10,6 +10,11 @@ use serde::{Deserialize, Serialize};
 pub const MAX_CLIENT_FRAME_BYTES: usize = 64 * 1024;
 
 /// What a client may send.
+///
+/// `Send` is far larger than the other frames (it holds a whole [`Content`]). Frames are
+/// decoded one at a time and moved straight into a use case, never kept in bulk: boxing the
+/// content would only cost an allocation per send.
+#[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum ClientFrame {

@@ -124,10 +124,11 @@ async function main() {
       const context = await browser.newContext();
       await context.addInitScript(recordLauncherReady);
       const page = await context.newPage();
-      const encodings = new Map();
+      // The script's final (200) response, after the /widget.js redirect if there is one.
+      let finalResponse = null;
       page.on("response", (response) => {
-        if (/\/widget(-[0-9a-f]+)?\.js(\?|$)/.test(response.url())) {
-          encodings.set(response.url(), response.headers()["content-encoding"] ?? "identity");
+        if (/\/widget(-[0-9a-f]+)?\.js(\?|$)/.test(response.url()) && response.status() === 200) {
+          finalResponse = { url: response.url(), encoding: response.headers()["content-encoding"] ?? "identity" };
         }
       });
       await page.goto(`${base}/demo`, { waitUntil: "load" });
@@ -158,8 +159,9 @@ async function main() {
       const last = figures.entries[figures.entries.length - 1];
       if (last && !servedToBrowser) {
         servedToBrowser = {
-          url: last.name,
-          encoding: encodings.get(last.name) ?? null,
+          requested: last.name,
+          url: finalResponse?.url ?? last.name,
+          encoding: finalResponse?.encoding ?? null,
           encodedBodySize: last.encodedBodySize,
           decodedBodySize: last.decodedBodySize,
           transferSize: last.transferSize,

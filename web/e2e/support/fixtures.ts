@@ -13,11 +13,14 @@ export const test = base.extend<{ api: ShopApi; pageErrors: string[] }>({
     async ({ page }, use, testInfo) => {
       const errors: string[] = [];
       page.on("pageerror", (error) => errors.push(`pageerror: ${error.message}`));
+      page.on("response", (response) => {
+        if (response.status() >= 400) errors.push(`HTTP ${response.status()}: ${response.request().method()} ${response.url()}`);
+      });
       page.on("console", (message) => {
         if (message.type() === "error") errors.push(`console.error: ${message.text()}`);
       });
       await use(errors);
-      if (errors.length && testInfo.status !== testInfo.expectedStatus) {
+      if (errors.length) {
         await testInfo.attach("page-errors", { body: errors.join("\n"), contentType: "text/plain" });
       }
     },

@@ -24,7 +24,8 @@ fn check_event(
     now: Timestamp,
 ) -> DomainResult<ContactEvent> {
     let field = |name: &str| format!("events[{i}].{name}");
-    let id_ok = (1..=MAX_ID_BYTES).contains(&e.id.len()) && e.id.bytes().all(|b| b.is_ascii_graphic());
+    let id_ok =
+        (1..=MAX_ID_BYTES).contains(&e.id.len()) && e.id.bytes().all(|b| b.is_ascii_graphic());
     if !id_ok {
         return Err(DomainError::invalid(
             field("id"),
@@ -179,7 +180,10 @@ mod tests {
         let now = Timestamp::now();
         let contact = ContactId::new();
         let e = check_event(0, &event("evt-1", "product.viewed"), contact, now).unwrap();
-        assert_eq!((e.occurred_at, e.received_at, e.contact_id), (now, now, contact));
+        assert_eq!(
+            (e.occurred_at, e.received_at, e.contact_id),
+            (now, now, contact)
+        );
         // A client clock a little ahead is tolerated.
         let ahead = TrackEvent {
             occurred_at: Some(now + SignedDuration::from_mins(4)),

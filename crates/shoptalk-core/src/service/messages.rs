@@ -212,13 +212,14 @@ impl App {
             return Err(DomainError::Forbidden("only agents have presence"));
         };
         let workspace_id = actor.workspace_id();
-        self.presence.report(workspace_id, agent_id, status, |status| {
-            self.fanout.publish(LiveEvent::Presence {
-                workspace_id,
-                agent_id,
-                status,
-            })
-        });
+        self.presence
+            .report(workspace_id, agent_id, status, |status| {
+                self.fanout.publish(LiveEvent::Presence {
+                    workspace_id,
+                    agent_id,
+                    status,
+                })
+            });
         Ok(())
     }
 }

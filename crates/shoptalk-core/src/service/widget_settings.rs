@@ -176,7 +176,7 @@ pub fn is_open(hours: &BusinessHours, now: Timestamp) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use shoptalk_types::model::{WidgetPosition, Weekday};
+    use shoptalk_types::model::{Weekday, WidgetPosition};
 
     fn range(day: Day, open: &str, close: &str) -> Weekday {
         Weekday {
@@ -209,10 +209,19 @@ mod tests {
         // Paris is UTC+1 in January. 2026-01-05 is a Monday.
         let h = hours("Europe/Paris", vec![range(Day::Mon, "09:00", "17:30")]);
         assert!(!is_open(&h, at("2026-01-05T07:59:59Z")), "08:59 local");
-        assert!(is_open(&h, at("2026-01-05T08:00:00Z")), "09:00 local: opening included");
+        assert!(
+            is_open(&h, at("2026-01-05T08:00:00Z")),
+            "09:00 local: opening included"
+        );
         assert!(is_open(&h, at("2026-01-05T16:29:59Z")), "17:29 local");
-        assert!(!is_open(&h, at("2026-01-05T16:30:00Z")), "17:30 local: closing excluded");
-        assert!(!is_open(&h, at("2026-01-06T10:00:00Z")), "Tuesday has no range");
+        assert!(
+            !is_open(&h, at("2026-01-05T16:30:00Z")),
+            "17:30 local: closing excluded"
+        );
+        assert!(
+            !is_open(&h, at("2026-01-06T10:00:00Z")),
+            "Tuesday has no range"
+        );
     }
 
     #[test]
@@ -220,7 +229,10 @@ mod tests {
         // Paris springs forward on Sunday 2026-03-29 at 02:00 (UTC+1 → UTC+2).
         let h = hours(
             "Europe/Paris",
-            vec![range(Day::Sat, "09:00", "12:00"), range(Day::Sun, "09:00", "12:00")],
+            vec![
+                range(Day::Sat, "09:00", "12:00"),
+                range(Day::Sun, "09:00", "12:00"),
+            ],
         );
         // 08:30 UTC is 09:30 local on Saturday (UTC+1) and 10:30 local on Sunday (UTC+2).
         assert!(is_open(&h, at("2026-03-28T08:30:00Z")));
@@ -238,7 +250,10 @@ mod tests {
         // Friday 18:00 to Saturday 02:00, in New York (UTC-5 in January).
         let h = hours(
             "America/New_York",
-            vec![range(Day::Fri, "18:00", "24:00"), range(Day::Sat, "00:00", "02:00")],
+            vec![
+                range(Day::Fri, "18:00", "24:00"),
+                range(Day::Sat, "00:00", "02:00"),
+            ],
         );
         // 2026-01-09 is a Friday.
         assert!(!is_open(&h, at("2026-01-09T22:59:00Z")), "Fri 17:59");
@@ -265,7 +280,9 @@ mod tests {
         assert_eq!(minute_of_day("00:00"), Some(0));
         assert_eq!(minute_of_day("23:59"), Some(1439));
         assert_eq!(minute_of_day("24:00"), Some(1440));
-        for bad in ["24:01", "9:00", "09:60", "0900", "09:00:00", "-1:00", "+9:00", "ab:cd", ""] {
+        for bad in [
+            "24:01", "9:00", "09:60", "0900", "09:00:00", "-1:00", "+9:00", "ab:cd", "",
+        ] {
             assert_eq!(minute_of_day(bad), None, "{bad}");
         }
     }
@@ -336,20 +353,32 @@ mod tests {
         assert_eq!(
             field_of(with_hours(hours(
                 "UTC",
-                vec![range(Day::Mon, "09:00", "17:00"), range(Day::Tue, "25:00", "26:00")]
+                vec![
+                    range(Day::Mon, "09:00", "17:00"),
+                    range(Day::Tue, "25:00", "26:00")
+                ]
             ))),
             "widget.business_hours.days[1].open"
         );
         assert_eq!(
-            field_of(with_hours(hours("UTC", vec![range(Day::Mon, "22:00", "02:00")]))),
+            field_of(with_hours(hours(
+                "UTC",
+                vec![range(Day::Mon, "22:00", "02:00")]
+            ))),
             "widget.business_hours.days[0].close"
         );
         assert_eq!(
-            field_of(with_hours(hours("UTC", vec![range(Day::Mon, "09:00", "09:00")]))),
+            field_of(with_hours(hours(
+                "UTC",
+                vec![range(Day::Mon, "09:00", "09:00")]
+            ))),
             "widget.business_hours.days[0].close"
         );
         assert_eq!(
-            field_of(with_hours(hours("UTC", vec![range(Day::Mon, "24:00", "24:00")]))),
+            field_of(with_hours(hours(
+                "UTC",
+                vec![range(Day::Mon, "24:00", "24:00")]
+            ))),
             "widget.business_hours.days[0].open"
         );
         assert_eq!(
@@ -369,10 +398,7 @@ mod tests {
             greeting: Some("  Hi! How can we help?  ".into()),
             position: WidgetPosition::Left,
             away_message: Some("   ".into()),
-            business_hours: Some(hours(
-                "Asia/Tokyo",
-                vec![range(Day::Sun, "00:00", "24:00")],
-            )),
+            business_hours: Some(hours("Asia/Tokyo", vec![range(Day::Sun, "00:00", "24:00")])),
             locale: Some("ja".into()),
             sound: false,
         })

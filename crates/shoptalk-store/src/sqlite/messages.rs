@@ -98,19 +98,21 @@ async fn load_states(
     let rows: Vec<Row> = parse_json(&json, "conversation states")?;
     Ok(rows
         .into_iter()
-        .map(|(id, workspace_id, contact_id, status, last_seq, cd, cr, ar)| {
-            let state = ConversationState {
-                id,
-                workspace_id,
-                contact_id,
-                status,
-                last_seq,
-                contact_delivered_seq: cd,
-                contact_read_seq: cr,
-                agent_read_seq: ar,
-            };
-            (id, state)
-        })
+        .map(
+            |(id, workspace_id, contact_id, status, last_seq, cd, cr, ar)| {
+                let state = ConversationState {
+                    id,
+                    workspace_id,
+                    contact_id,
+                    status,
+                    last_seq,
+                    contact_delivered_seq: cd,
+                    contact_read_seq: cr,
+                    agent_read_seq: ar,
+                };
+                (id, state)
+            },
+        )
         .collect())
 }
 
