@@ -3,7 +3,7 @@
 import type { Page } from "@playwright/test";
 import { join } from "node:path";
 import { expect, test } from "./support/fixtures";
-import { openShop, widget } from "./support/widget";
+import { openShop, settled, widget } from "./support/widget";
 
 interface Focus {
   /// data-testid (or tag) of the deepest focused element, through shadow roots.
@@ -78,6 +78,7 @@ test("an Arabic visitor gets a right-to-left widget", async ({ browser }, testIn
     const w = await openShop(page);
     await w.launcher.click();
     await expect(w.panel).toBeVisible();
+    await settled(w.panel);
     const direction = await w.panel.evaluate((el) => ({
       computed: getComputedStyle(el).direction,
       attr: el.closest("[dir]")?.getAttribute("dir") ?? null,

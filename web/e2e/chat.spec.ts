@@ -75,3 +75,26 @@ test("customer and agent chat live: text, buttons, postback, receipts", async ({
     await agent.context.close();
   }
 });
+
+test("an answer while the panel is closed shows on the launcher's unread badge", async ({ page, api }) => {
+  await openShop(page);
+  const w = await openWidget(page);
+  const hello = unique("Is anyone there?");
+  await waitSent(await sendText(page, hello));
+  const conversation = await api.conversationWithText(hello);
+  await w.close.click();
+  await expect(w.panel).toBeHidden();
+  await expect(w.unread).toBeHidden();
+
+  await api.sendOk(conversation.id, { type: "text", text: "Yes! How can I help?" });
+  await api.sendOk(conversation.id, { type: "text", text: "We ship everywhere in the EU." });
+  await expect(w.unread).toBeVisible();
+  await expect(w.unread).toHaveText("2");
+
+  // Opening the panel shows the answers and clears the badge; the shop sees them read.
+  await w.launcher.click();
+  await expect(w.message("We ship everywhere in the EU.")).toBeVisible();
+  await expect(w.unread).toBeHidden();
+  const last = (await api.messages(conversation.id)).at(-1)!;
+  await expect.poll(async () => (await api.conversation(conversation.id)).contact_read_seq).toBeGreaterThanOrEqual(last.seq);
+});

@@ -7,8 +7,9 @@ import type { Content } from "../src/shared/types";
 import { loginAgent, openConversation } from "./support/app";
 import { agentLogin, e2eState, ownerLogin, unique } from "./support/env";
 import { stubExternal } from "./support/external";
+import { listScrollLog, traceListScroll } from "./support/scrolllog";
 import { expect, test } from "./support/fixtures";
-import { content, openShop, openWidget, sendText, waitSent } from "./support/widget";
+import { content, openShop, openWidget, sendText, settled, waitSent } from "./support/widget";
 
 test.describe.configure({ mode: "serial" });
 
@@ -126,7 +127,7 @@ test("screenshots: shop, widget, phone, inbox, settings", async ({ page, context
   await expectImagesLoaded(page, "[data-testid=st-message] img");
   await shot(page, testInfo, "02-widget-open-rich");
   // The newest message is in view once everything (images included) has arrived.
-  await expect.soft(w.messages.last(), "the list follows the newest message").toBeInViewport();
+  await expect.soft(w.messages.last(), "the list follows the newest message").toBeInViewport({ ratio: 0.9 });
   // And scrolled up to the top of the conversation.
   await w.list.evaluate((el) => (el.scrollTop = 0));
   await shot(page, testInfo, "03-widget-open-rich-top");
@@ -141,10 +142,12 @@ test("screenshots: shop, widget, phone, inbox, settings", async ({ page, context
   });
   try {
     await stubExternal(phone, base, { imageDelayMs: 500 });
+    await traceListScroll(phone);
     const phonePage = await phone.newPage();
     const pw = await openShop(phonePage);
     await shot(phonePage, testInfo, "04-phone-widget-closed");
     await openWidget(phonePage);
+    await settled(pw.panel);
     const box = await pw.panel.boundingBox();
     expect(box, "panel box").not.toBeNull();
     expect(box!.x, "panel inside the screen (left)").toBeGreaterThanOrEqual(0);
@@ -156,7 +159,8 @@ test("screenshots: shop, widget, phone, inbox, settings", async ({ page, context
     testInfo.annotations.push({ type: "phone", description: sameVisitor ? "same visitor (session kept in storage)" : "new visitor (session not in storage)" });
     if (sameVisitor) await expectImagesLoaded(phonePage, "[data-testid=st-message] img");
     await shot(phonePage, testInfo, "05-phone-widget-open");
-    await expect.soft(pw.messages.last(), "the phone list shows the newest message").toBeInViewport();
+    await expect.soft(pw.messages.last(), "the phone list shows the newest message").toBeInViewport({ ratio: 0.9 });
+    await testInfo.attach("phone-list-scroll-log", { body: await listScrollLog(phonePage), contentType: "text/plain" });
   } finally {
     await phone.close();
   }
@@ -174,7 +178,7 @@ test("screenshots: shop, widget, phone, inbox, settings", async ({ page, context
     await expect(a.sidebar).toBeVisible();
     await expectImagesLoaded(agentPage, "[data-testid=message] img");
     await shot(agentPage, testInfo, "06-app-inbox-conversation");
-    await expect.soft(a.messages.last(), "the app's thread shows the newest message").toBeInViewport();
+    await expect.soft(a.messages.last(), "the app's thread shows the newest message").toBeInViewport({ ratio: 0.9 });
   } finally {
     await agentCtx.close();
   }

@@ -4,10 +4,10 @@
 //! batch's `client_msg_id`s (one set-based query each), then [`plan`] decides everything in
 //! memory: which inputs are refused, which are duplicates, the seq of each new message, the
 //! new watermarks and counters of each touched conversation, and which conversations a
-//! contact's message reopens. The backend then writes the plan
-//! with one statement per table. Assigning seqs here is safe because the store's single writer
-//! is the only appender (see `shoptalk_core::committer`), and the unique index on
-//! (conversation_id, seq) would refuse the whole batch if that ever stopped being true.
+//! contact's message reopens. The backend then writes the plan with one statement per table.
+//! Assigning seqs here is safe because the store's single writer is the only appender (see
+//! `shoptalk_core::committer`), and the unique index on (conversation_id, seq) would refuse the
+//! whole batch if that ever stopped being true.
 
 use crate::common::trunc_ms;
 use jiff::Timestamp;

@@ -1,6 +1,6 @@
 //! The web package's own unit tests (Vitest), run from here so that `cargo test --workspace`
 //! covers the TypeScript too. This crate's build script has installed `web/node_modules`
-//! (`npm ci`) unless the assets came prebuilt from `SHOPTALK_WEB_DIST`.
+//! (`npm install`) unless the assets came prebuilt from `SHOPTALK_WEB_DIST`.
 
 use std::path::Path;
 use std::process::Command;
@@ -13,10 +13,10 @@ fn web_unit_tests_pass() {
         // web package's dependencies.
         assert!(
             option_env!("SHOPTALK_WEB_PREBUILT").is_some(),
-            "web/node_modules is missing although the build script ran `npm ci`"
+            "web/node_modules is missing although the build script ran `npm install`"
         );
         eprintln!(
-            "skipped: the web assets came from SHOPTALK_WEB_DIST and web/node_modules is missing (run `npm ci` in web/ to include the web unit tests)"
+            "skipped: the web assets came from SHOPTALK_WEB_DIST and web/node_modules is missing (run `npm install` in web/ to include the web unit tests)"
         );
         return;
     }

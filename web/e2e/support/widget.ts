@@ -46,6 +46,7 @@ export async function openWidget(page: Page): Promise<Widget> {
   if (!(await w.panel.isVisible())) await w.launcher.click();
   await expect(w.panel).toBeVisible();
   await expect(w.input).toBeEditable();
+  await settled(w.panel);
   return w;
 }
 
@@ -70,4 +71,11 @@ export async function waitSent(row: Locator): Promise<number> {
 /// Content elements of one type inside `scope` (the scope itself may carry the attribute).
 export function content(scope: Locator, type: string): Locator {
   return scope.locator(`[data-content-type="${type}"]`).or(scope.and(scope.page().locator(`[data-content-type="${type}"]`)));
+}
+
+/// Waits for the element's CSS transitions and animations (e.g. the panel sliding in) to end.
+export async function settled(locator: Locator): Promise<void> {
+  await locator.evaluate((el) =>
+    Promise.all(el.getAnimations({ subtree: true }).filter((a) => a.effect?.getComputedTiming().iterations !== Infinity).map((a) => a.finished.catch(() => undefined))),
+  );
 }

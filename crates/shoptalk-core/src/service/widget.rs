@@ -116,7 +116,7 @@ pub(crate) fn check_origin_allowed(allowed: &[String], origin: Option<&str>) -> 
     match origin {
         Some(o) if allowed.iter().any(|a| a.eq_ignore_ascii_case(o)) => Ok(()),
         _ => Err(DomainError::Forbidden(
-            "this origin may not open widget sessions",
+            "this origin may not use this workspace's widget",
         )),
     }
 }
