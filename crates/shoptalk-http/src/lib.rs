@@ -22,18 +22,12 @@ pub mod web;
 pub mod ws;
 
 pub use error::{ApiError, ApiResult};
+pub use router::router;
 pub use state::{AppState, HttpConfig};
 
 use axum::Router;
 use std::future::Future;
 use std::net::SocketAddr;
-
-/// The whole HTTP surface over `state`: the API ([`router::router`]) and the web front end
-/// ([`web::router`]).
-pub fn router(state: AppState) -> Router {
-    let web = web::router(&state);
-    router::router(state).merge(web)
-}
 
 /// Serves `router` on `listener` until `shutdown` resolves, then lets in-flight requests
 /// finish. The peer address is made available to handlers (`ConnectInfo`), which is what the

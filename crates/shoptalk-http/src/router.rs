@@ -216,6 +216,7 @@ pub struct ApiState {
 pub fn router(state: AppState) -> Router {
     // Installed before the first request so every request is counted.
     telemetry::prometheus();
+    let web = crate::web::router(&state);
     let api = ApiState {
         limits: Arc::new(Limits::new(&state.config)),
         idempotency: Arc::default(),
@@ -230,7 +231,8 @@ pub fn router(state: AppState) -> Router {
         // After every route is added: it applies to the routes registered so far.
         .method_not_allowed_fallback(method_not_allowed)
         .fallback(not_found)
-        .with_state(api);
+        .with_state(api)
+        .merge(web);
     with_edge_layers(routes)
 }
 

@@ -28,7 +28,6 @@ use axum::middleware;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use shoptalk_web::Asset;
-use tower_http::set_header::SetResponseHeaderLayer;
 
 /// The policy of every HTML page: scripts, styles and fonts only from this server, no inline
 /// code, no framing.
@@ -48,7 +47,8 @@ const REVALIDATE: &str = "no-cache";
 static CROSS_ORIGIN_RESOURCE_POLICY: HeaderName =
     HeaderName::from_static("cross-origin-resource-policy");
 
-/// The web front end's routes, to be merged into the API router. `/demo` exists only when
+/// The web front end's routes, merged into the API router before its edge layers (request
+/// ids, tracing, CORS, `nosniff`, panics caught). `/demo` exists only when
 /// `HttpConfig::demo_widget_key` is set.
 pub fn router(state: &AppState) -> Router {
     let mut router = Router::new()
@@ -64,11 +64,6 @@ pub fn router(state: &AppState) -> Router {
     router
         .method_not_allowed_fallback(method_not_allowed)
         .route_layer(middleware::from_fn(telemetry::track))
-        // The API router's edge layers do not wrap merged routes.
-        .layer(SetResponseHeaderLayer::overriding(
-            header::X_CONTENT_TYPE_OPTIONS,
-            HeaderValue::from_static("nosniff"),
-        ))
 }
 
 /// `GET /assets/{*path}`: a content-hashed file.

@@ -337,6 +337,18 @@ export interface TrackEvent {
   name: string;
   properties?: Record<string, unknown>;
   occurred_at?: Timestamp;
+  /// Staff and API keys name the contact; a widget visitor records for itself.
+  contact_id?: Uuid;
+}
+
+/// A recorded behaviour event (`GET /api/v1/contacts/{id}/events`).
+export interface ContactEvent {
+  id: string;
+  contact_id: Uuid;
+  name: string;
+  properties?: Record<string, unknown>;
+  occurred_at: Timestamp;
+  received_at: Timestamp;
 }
 
 // ------------------------------------------------------------------ WebSocket frames

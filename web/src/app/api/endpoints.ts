@@ -6,6 +6,7 @@ import type {
   ApiKeyCreated,
   CannedResponse,
   Contact,
+  ContactEvent,
   Conversation,
   ConversationStatus,
   LoginResponse,
@@ -61,12 +62,7 @@ export const deleteWebhook = (id: Uuid) => call<void>("DELETE", `/webhooks/${id}
 export const listDeliveries = (id: Uuid, cursor?: string) =>
   call<Page<WebhookDelivery>>("GET", `/webhooks/${id}/deliveries${qs({ cursor, limit: 50 })}`);
 
-/// Arrays or pages: accept both while the route settles.
-function items<T>(r: T[] | Page<T>): T[] {
-  return Array.isArray(r) ? r : (r?.items ?? []);
-}
-export const listCanned = async () =>
-  items(await call<CannedResponse[] | Page<CannedResponse>>("GET", "/canned-responses?limit=200"));
+export const listCanned = () => call<CannedResponse[]>("GET", "/canned-responses");
 export type CannedInput = Pick<CannedResponse, "shortcut" | "title" | "text">;
 export const createCanned = (c: CannedInput) => call<CannedResponse>("POST", "/canned-responses", c);
 export const patchCanned = (id: Uuid, c: Partial<CannedInput>) =>
@@ -84,15 +80,8 @@ export interface ContactPatch {
   attributes?: Record<string, unknown>;
 }
 export const patchContact = (id: Uuid, patch: ContactPatch) => call<Contact>("PATCH", `/contacts/${id}`, patch);
-export interface ContactEvent {
-  id: string;
-  name: string;
-  properties?: Record<string, unknown>;
-  occurred_at?: string;
-  created_at?: string;
-}
 export const listContactEvents = async (id: Uuid) =>
-  items(await call<ContactEvent[] | Page<ContactEvent>>("GET", `/contacts/${id}/events?limit=20`));
+  (await call<Page<ContactEvent>>("GET", `/contacts/${id}/events?limit=20`)).items;
 
 export interface ConversationQuery {
   status?: ConversationStatus;

@@ -1,7 +1,7 @@
 // The contact of the open conversation: profile, tags, attributes, recent events, earlier
 // conversations.
 import { useEffect, useState } from "preact/hooks";
-import type { Contact, Conversation } from "../../shared/types";
+import type { Contact, ContactEvent, Conversation } from "../../shared/types";
 import { errorText } from "../api/client";
 import * as ep from "../api/endpoints";
 import { sidebarOpen } from "../inbox/InboxPage";
@@ -241,7 +241,7 @@ function AttributeRow(p: { name: string; value: unknown; onSave: (v: unknown) =>
 }
 
 function Events(p: { contactId: string }) {
-  const [events, setEvents] = useState<ep.ContactEvent[] | null>(null);
+  const [events, setEvents] = useState<ContactEvent[] | null>(null);
   const [unavailable, setUnavailable] = useState(false);
   useEffect(() => {
     ep.listContactEvents(p.contactId).then(setEvents, () => setUnavailable(true));
@@ -264,7 +264,7 @@ function Events(p: { contactId: string }) {
                   .join(" · ")}
               </span>
             )}
-            <time class="muted small">{shortTime(e.occurred_at ?? e.created_at)}</time>
+            <time class="muted small">{shortTime(e.occurred_at)}</time>
           </li>
         ))}
       </ul>
