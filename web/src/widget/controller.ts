@@ -20,7 +20,7 @@ import {
   type WidgetConfig,
   type WidgetSession,
 } from "../shared/types";
-import { pickLocale, translator } from "./i18n";
+import { loadStrings, pickLocale, translator } from "./i18n";
 import { composerProblem, fromShop, lastSeq, mergeMessages, pruneLocals, unreadCount, type Local } from "./state";
 
 export interface WidgetEnv {
@@ -99,7 +99,17 @@ export function createController(env: WidgetEnv) {
 
   // ---------------------------------------------------------------- state
   const cfg = signal<WidgetConfig | null>(null);
-  const lang = signal(pickLocale([env.locale, ...(navigator.languages ?? [navigator.language])]));
+  // The language: the workspace's (settings.locale, once the config is here), else the script's
+  // data-locale, else the browser's. Only English is built in: the others are fetched (i18n.ts).
+  const wanted = () => [env.locale, ...(navigator.languages ?? [navigator.language])];
+  const guess = pickLocale(wanted());
+  /// The language shown, and its strings (null: English).
+  const lang = signal("en");
+  const strings = signal<Record<string, string> | null>(null);
+  /// The launcher appears once the first language's strings are here (or could not be had)…
+  const ready = signal(guess === "en");
+  /// …and the panel, when opened, waits for a language still being fetched.
+  const holdPanel = signal(false);
   const isOpen = signal(false);
   const conn = signal<ConnectionState>("offline");
   const started = signal(false);
@@ -118,13 +128,35 @@ export function createController(env: WidgetEnv) {
   const announce = signal("");
   const netDown = signal(navigator.onLine === false);
 
-  let tCache: [string, (k: string) => string] = ["", (k) => k];
-  const t = computed(() => (tCache[0] === lang.value ? tCache : (tCache = [lang.value, translator(lang.value)]))[1]);
+  let tCache: [Record<string, string> | null | undefined, (k: string) => string] = [undefined, (k) => k];
+  const t = computed(() => (tCache[0] === strings.value ? tCache : (tCache = [strings.value, translator(strings.value)]))[1]);
   const unread = computed(() => unreadCount(messages.value, contactRead.value));
   const offline = computed(
     () =>
       netDown.value || (started.value && (conn.value === "offline" || (conn.value === "connecting" && hadOnline.value))),
   );
+
+  // ---------------------------------------------------------------- language
+  const tables: Record<string, Promise<Record<string, string> | null>> = {};
+  let asked = 0;
+  let shown = 0;
+  /// Switches to `want` once its strings are here (English when they cannot be had). The
+  /// latest call wins; an earlier one that arrives first is shown meanwhile.
+  async function switchLang(want: string) {
+    if (want === lang.value && asked === shown) return;
+    const n = ++asked;
+    if (!isOpen.value) holdPanel.value = true; // an open panel rather switches in place
+    const table = await (tables[want] ??= loadStrings(env.baseUrl, want));
+    if (n > shown) {
+      shown = n;
+      lang.value = table ? want : "en";
+      strings.value = table;
+      ready.value = true;
+    }
+    if (n === asked) holdPanel.value = false;
+  }
+  // Fetched now, alongside the config request (boot), which usually confirms it.
+  if (!ready.value) void switchLang(guess);
 
   // ---------------------------------------------------------------- events
   const handlers = new Map<string, Set<(arg?: unknown) => void>>();
@@ -631,11 +663,10 @@ export function createController(env: WidgetEnv) {
     try {
       const c = await api<WidgetConfig>(anon, "GET", `/api/v1/widget/config?widget_key=${encodeURIComponent(key)}`);
       cfg.value = c;
-      const s = c.settings;
-      lang.value = pickLocale([s?.locale, env.locale, ...(navigator.languages ?? [navigator.language])]);
     } catch {
       // Keep the defaults: the chat works without the cosmetics.
     }
+    const langP = switchLang(pickLocale([cfg.value?.settings?.locale, ...wanted()]));
     if (sget(visitorKey)) {
       ensureSession().catch(() => undefined);
     }
@@ -645,6 +676,8 @@ export function createController(env: WidgetEnv) {
     } catch {
       // ignore
     }
+    // Resolved once the language is settled, so a panel opened now shows in it.
+    await langP;
     return reopen;
   }
 
@@ -653,6 +686,8 @@ export function createController(env: WidgetEnv) {
     cfg,
     lang,
     t,
+    ready,
+    holdPanel,
     isOpen,
     conn,
     offline,

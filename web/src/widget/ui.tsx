@@ -7,6 +7,7 @@ import { ContentView, type RenderContext } from "../shared/render";
 import { safeUrl } from "../shared/safeUrl";
 import type { Message } from "../shared/types";
 import type { Controller } from "./controller";
+import { rtl } from "./i18n";
 import { useStore } from "./store";
 import { charCount, COUNTER_FROM, MAX_CHARS, tick, type Local, type Tick } from "./state";
 
@@ -64,9 +65,11 @@ export function Widget({ c }: { c: Controller }) {
   const open = c.isOpen.value;
   const unread = c.unread.value;
   const left = cfg?.settings?.position === "left";
+  // Nothing until the visitor's language is here (one fetch at most): no text in the wrong one.
+  if (!c.ready.value) return null;
   return (
     <div class={"st " + (left ? "st-left" : "st-right") + (open ? " st-open" : "")}>
-      {open && <Panel c={c} launcher={launcher} />}
+      {open && !c.holdPanel.value && <Panel c={c} launcher={launcher} />}
       <button
         type="button"
         ref={launcher}
@@ -146,7 +149,7 @@ function Panel({ c, launcher }: { c: Controller; launcher: RefObject<HTMLButtonE
       role="dialog"
       aria-modal="true"
       aria-label={name}
-      dir={lang === "ar" ? "rtl" : "ltr"}
+      dir={rtl(lang) ? "rtl" : "ltr"}
       lang={lang}
       onKeyDown={onKey}
       onDragOver={(e) => {

@@ -4,7 +4,10 @@ import { render } from "preact";
 import type { WebSocketLike } from "../shared/realtime";
 import type { ClientFrame, Conversation, Message, ServerFrame, WidgetConfig } from "../shared/types";
 import { createController, type Controller } from "./controller";
+import { LOCALE_FILES } from "./i18n";
 import { Widget } from "./ui";
+
+const LOCALES = import.meta.glob<Record<string, string>>("./locales/*.json", { eager: true, import: "default" });
 
 class FakeWS implements WebSocketLike {
   static all: FakeWS[] = [];
@@ -89,10 +92,25 @@ interface Server {
   conversations: Conversation[];
   history: Message[];
   sessionStatus: number;
+  config: WidgetConfig;
+  /// Answers to the config request wait for this.
+  configGate: Promise<unknown>;
+  /// Answers to translation files wait for this.
+  localeGate: Promise<unknown>;
+  localeStatus: number;
 }
 
 function fakeServer(): Server {
-  const s: Server = { requests: [], conversations: [], history: [], sessionStatus: 201 };
+  const s: Server = {
+    requests: [],
+    conversations: [],
+    history: [],
+    sessionStatus: 201,
+    config: CONFIG,
+    configGate: Promise.resolve(),
+    localeGate: Promise.resolve(),
+    localeStatus: 200,
+  };
   const json = (status: number, body: unknown) =>
     new Response(body === undefined ? null : JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
   vi.stubGlobal("fetch", async (url: string, init: RequestInit = {}) => {
@@ -103,7 +121,15 @@ function fakeServer(): Server {
     if (typeof body === "string") body = JSON.parse(body);
     s.requests.push({ method, path: u.pathname + u.search, body, auth });
     const route = `${method} ${u.pathname}`;
-    if (route === "GET /api/v1/widget/config") return json(200, CONFIG);
+    if (route === "GET /api/v1/widget/config") {
+      await s.configGate;
+      return json(200, s.config);
+    }
+    const file = /^\/assets\/widget-i18n-(\w+)-test\.json$/.exec(u.pathname);
+    if (method === "GET" && file) {
+      await s.localeGate;
+      return s.localeStatus === 200 ? json(200, LOCALES[`./locales/${file[1]}.json`]) : json(s.localeStatus, undefined);
+    }
     if (route === "POST /api/v1/widget/sessions") {
       if (s.sessionStatus !== 201) return json(s.sessionStatus, { error: { code: "unauthenticated", message: "expired" } });
       return json(201, { token: "stv_visitor", contact_id: "contact-1", workspace_id: "w", expires_at: "2030-01-01T00:00:00Z" });
@@ -133,8 +159,9 @@ let shadow: ShadowRoot;
 let c: Controller;
 let server: Server;
 
-async function mount(key = "wk_test") {
-  c = createController({ baseUrl: "https://chat.example", widgetKey: key, locale: "en", WebSocketImpl: FakeWS });
+/// `locale`: the script's data-locale (null: none).
+async function mount(key = "wk_test", locale: string | null = "en") {
+  c = createController({ baseUrl: "https://chat.example", widgetKey: key, locale: locale ?? undefined, WebSocketImpl: FakeWS });
   host = document.createElement("div");
   host.id = "shoptalk-widget";
   shadow = host.attachShadow({ mode: "open" });
@@ -166,7 +193,14 @@ afterEach(() => {
   render(null, shadow);
   host.remove();
   vi.unstubAllGlobals();
+  vi.restoreAllMocks();
+  delete (navigator as { languages?: unknown }).languages;
 });
+
+/// The browser's preferred languages, as `navigator.languages` reports them.
+function browserLanguages(langs: string[]) {
+  Object.defineProperty(navigator, "languages", { get: () => langs, configurable: true });
+}
 
 describe("widget", () => {
   it("opens lazily, greets, sends with ticks, shows agent replies, typing and receipts", async () => {
@@ -418,5 +452,133 @@ describe("widget", () => {
     expect(localStorage.getItem("shoptalk:wk_test:visitor")).toBe("stv_visitor");
     const ev = server.requests.find((r) => r.path === "/api/v1/events")!;
     expect(ev.body).toMatchObject({ events: [{ name: "viewed_product", properties: { sku: "mug" } }] });
+  });
+
+  describe("language", () => {
+    const localeRequests = () => server.requests.filter((r) => r.path.startsWith("/assets/")).map((r) => r.path);
+
+    it("English is built in: nothing fetched, the launcher at once", async () => {
+      browserLanguages(["sv-SE", "en-GB"]);
+      c = createController({ baseUrl: "https://chat.example", widgetKey: "wk_test", WebSocketImpl: FakeWS });
+      host = document.createElement("div");
+      shadow = host.attachShadow({ mode: "open" });
+      document.body.appendChild(host);
+      render(<Widget c={c} />, shadow);
+      expect($("st-launcher")!.getAttribute("aria-label")).toBe("Open chat");
+      await c.boot();
+      await tick();
+      expect(c.lang.value).toBe("en");
+      expect(localeRequests()).toEqual([]);
+    });
+
+    it("the browser's languages, in order, when neither the workspace nor the script names one", async () => {
+      browserLanguages(["sv", "ja-JP", "fr"]);
+      await mount("wk_test", null);
+      expect(c.lang.value).toBe("ja");
+      expect(localeRequests()).toEqual([`/${LOCALE_FILES.ja}`]);
+      expect($("st-launcher")!.getAttribute("aria-label")).toBe(LOCALES["./locales/ja.json"].open_chat);
+    });
+
+    it("the script's data-locale before the browser's, fetched alongside the config", async () => {
+      browserLanguages(["ja"]);
+      await mount("wk_test", "fr-CA");
+      expect(c.lang.value).toBe("fr");
+      // One file, from the server's origin, asked for before the config came back.
+      expect(server.requests.map((r) => r.path)).toEqual([
+        "/assets/widget-i18n-fr-test.json",
+        "/api/v1/widget/config?widget_key=wk_test",
+      ]);
+      expect(LOCALE_FILES.fr).toBe("assets/widget-i18n-fr-test.json");
+      expect($("st-launcher")!.getAttribute("aria-label")).toBe("Ouvrir le chat");
+      $("st-launcher")!.click();
+      await tick(8);
+      const panel = $("st-panel")!;
+      expect(panel.getAttribute("lang")).toBe("fr");
+      expect(panel.getAttribute("dir")).toBe("ltr");
+      expect($("st-input")!.getAttribute("placeholder")).toBe("Écrivez un message…");
+    });
+
+    it("the workspace's locale before the script's and the browser's", async () => {
+      browserLanguages(["es"]);
+      server.config = { ...CONFIG, settings: { ...CONFIG.settings, locale: "de" } };
+      await mount("wk_test", "fr");
+      expect(c.lang.value).toBe("de");
+      expect(localeRequests()).toEqual([`/${LOCALE_FILES.fr}`, `/${LOCALE_FILES.de}`]);
+      expect($("st-launcher")!.getAttribute("aria-label")).toBe("Chat öffnen");
+    });
+
+    it("waits for the file before showing the launcher, and the panel opens in the language", async () => {
+      let release!: () => void;
+      server.localeGate = new Promise<void>((r) => (release = r));
+      c = createController({ baseUrl: "https://chat.example", widgetKey: "wk_test", locale: "ar", WebSocketImpl: FakeWS });
+      host = document.createElement("div");
+      shadow = host.attachShadow({ mode: "open" });
+      document.body.appendChild(host);
+      render(<Widget c={c} />, shadow);
+      const booted = c.boot();
+      c.open(); // e.g. Shoptalk.open() from the page, before the text is here
+      await tick(8);
+      expect($("st-launcher")).toBeNull();
+      expect($("st-panel")).toBeNull();
+      release();
+      await booted;
+      await tick(8);
+      const panel = $("st-panel")!;
+      expect(panel.getAttribute("dir")).toBe("rtl");
+      expect(panel.getAttribute("lang")).toBe("ar");
+      expect($("st-input")!.getAttribute("placeholder")).toBe(LOCALES["./locales/ar.json"].placeholder);
+      expect($("st-launcher")!.getAttribute("aria-label")).toBe(LOCALES["./locales/ar.json"].close);
+    });
+
+    it("a panel opened before the workspace's locale is known switches to it in place", async () => {
+      browserLanguages(["es"]);
+      let release!: () => void;
+      server.configGate = new Promise<void>((r) => (release = r));
+      server.config = { ...CONFIG, settings: { ...CONFIG.settings, locale: "it" } };
+      c = createController({ baseUrl: "https://chat.example", widgetKey: "wk_test", WebSocketImpl: FakeWS });
+      host = document.createElement("div");
+      shadow = host.attachShadow({ mode: "open" });
+      document.body.appendChild(host);
+      render(<Widget c={c} />, shadow);
+      const booted = c.boot();
+      await tick(8);
+      $("st-launcher")!.click();
+      await tick(8);
+      const panel = $("st-panel")!;
+      expect(panel.getAttribute("lang")).toBe("es");
+      release();
+      await booted;
+      await tick(8);
+      expect($("st-panel")).toBe(panel);
+      expect(panel.getAttribute("lang")).toBe("it");
+      expect($("st-input")!.getAttribute("placeholder")).toBe(LOCALES["./locales/it.json"].placeholder);
+    });
+
+    it("falls back to English when the file cannot be had", async () => {
+      const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+      server.localeStatus = 404;
+      await mount("wk_test", "ar");
+      expect(localeRequests()).toEqual([`/${LOCALE_FILES.ar}`]);
+      expect(warn).toHaveBeenCalledTimes(1);
+      expect(c.lang.value).toBe("en");
+      expect($("st-launcher")!.getAttribute("aria-label")).toBe("Open chat");
+      $("st-launcher")!.click();
+      await tick(8);
+      expect($("st-panel")!.getAttribute("dir")).toBe("ltr");
+      expect($("st-panel")!.textContent).toContain("We typically reply in a few minutes");
+    });
+
+    it("falls back to English when the network fails", async () => {
+      const warn = vi.spyOn(console, "warn").mockImplementation(() => {});
+      const real = fetch;
+      vi.stubGlobal("fetch", async (url: string, init?: RequestInit) => {
+        if (url.includes("/assets/")) throw new TypeError("Failed to fetch");
+        return real(url, init);
+      });
+      await mount("wk_test", "pl");
+      expect(warn).toHaveBeenCalledTimes(1);
+      expect(c.lang.value).toBe("en");
+      expect($("st-launcher")!.getAttribute("aria-label")).toBe("Open chat");
+    });
   });
 });
