@@ -263,6 +263,8 @@ fn stories() -> Vec<Story> {
 }
 
 async fn seed_shop(app: &App, admin: &Actor) -> shoptalk_core::DomainResult<()> {
+    seed_widget_settings(app, admin).await?;
+    seed_canned_responses(app, admin).await?;
     let agent = app
         .create_agent(
             admin,
@@ -324,6 +326,64 @@ async fn seed_shop(app: &App, admin: &Actor) -> shoptalk_core::DomainResult<()> 
         };
         app.update_conversation(admin, conversation.id, &patch)
             .await?;
+    }
+    Ok(())
+}
+
+/// The widget greets visitors and says what to expect when nobody is there.
+async fn seed_widget_settings(app: &App, admin: &Actor) -> shoptalk_core::DomainResult<()> {
+    let widget = WidgetSettings {
+        greeting: Some("Hi! Ask us anything about sizes, stock, your order or returns.".into()),
+        away_message: Some(
+            "We're away right now; leave a message and we'll reply by email.".into(),
+        ),
+        ..WidgetSettings::default()
+    };
+    app.update_workspace(
+        admin,
+        &WorkspacePatch {
+            widget: Some(widget),
+            ..WorkspacePatch::default()
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+/// A few answers agents type often, reachable with `/shortcut` in the composer.
+async fn seed_canned_responses(app: &App, admin: &Actor) -> shoptalk_core::DomainResult<()> {
+    let answers = [
+        (
+            "hello",
+            "Greeting",
+            "Hi {{contact.first_name}}, I'm {{agent.name}} from {{workspace.name}}. How can I help?",
+        ),
+        (
+            "sizes",
+            "Size guide",
+            "Our items run true to size. If you're between two sizes, pick the larger one; exchanges are free.",
+        ),
+        (
+            "returns",
+            "Returns",
+            "You can return anything within 30 days. Reply with your order number and I'll start the return for you.",
+        ),
+        (
+            "shipping",
+            "Shipping times",
+            "Orders ship within one working day; delivery takes 2–4 working days in the EU.",
+        ),
+    ];
+    for (shortcut, title, text) in answers {
+        app.create_canned_response(
+            admin,
+            &NewCannedResponse {
+                shortcut: shortcut.into(),
+                title: title.into(),
+                text: text.into(),
+            },
+        )
+        .await?;
     }
     Ok(())
 }
