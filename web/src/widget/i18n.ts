@@ -11,6 +11,7 @@ export const en = {
   open_chat: "Open chat",
   reply_time: "We typically reply in a few minutes",
   away: "We're away — leave a message",
+  welcome: "Hello! Ask us anything — we're happy to help.",
   offline: "Offline — messages will be sent when you're back",
   placeholder: "Write a message…",
   send: "Send",

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Message } from "../shared/types";
-import { charCount, composerProblem, mergeMessages, pruneLocals, tick, unreadCount, type Local } from "./state";
+import { charCount, composerProblem, mergeMessages, NEAR_BOTTOM, pruneLocals, stuckAfterScroll, tick, unreadCount, type Local } from "./state";
 
 const m = (seq: number, o: Partial<Message> = {}): Message => ({
   id: "id" + seq,
@@ -77,5 +77,31 @@ describe("composer limits", () => {
     expect(composerProblem("a".repeat(4097))).toBe("too_long");
     expect(composerProblem("😀".repeat(4096))).toBeNull();
     expect(composerProblem("😀".repeat(4097))).toBe("too_long");
+  });
+});
+
+describe("stuckAfterScroll", () => {
+  // A list pinned at scrollTop 600 (scrollHeight 1000, clientHeight 400).
+  it("near the bottom: stuck, whoever scrolled", () => {
+    expect(stuckAfterScroll(true, 600, 600, 0)).toBe(true);
+    expect(stuckAfterScroll(false, 600, 560, NEAR_BOTTOM - 1)).toBe(true);
+    expect(stuckAfterScroll(true, 600, 540, NEAR_BOTTOM - 1)).toBe(true);
+  });
+  it("content grown below since our pinning (images loading): still stuck", () => {
+    // Our own scroll event, handled after other images grew the list by 120 px.
+    expect(stuckAfterScroll(true, 600, 600, 120)).toBe(true);
+    // Sub-pixel scroll positions.
+    expect(stuckAfterScroll(true, 600.5, 600, 300)).toBe(true);
+  });
+  it("moved down (the browser's scroll anchoring, content grown above): still stuck", () => {
+    expect(stuckAfterScroll(true, 600, 750, 200)).toBe(true);
+  });
+  it("moved up, away from the bottom (the person scrolled): let go", () => {
+    expect(stuckAfterScroll(true, 600, 500, 100)).toBe(false);
+    expect(stuckAfterScroll(true, 600, 0, 600)).toBe(false);
+  });
+  it("not stuck: stays so until back near the bottom", () => {
+    expect(stuckAfterScroll(false, 600, 600, 120)).toBe(false);
+    expect(stuckAfterScroll(false, 600, 700, 300)).toBe(false);
   });
 });

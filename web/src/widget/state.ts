@@ -77,3 +77,15 @@ export function composerProblem(text: string): null | "empty" | "too_long" {
   if (!text.trim()) return "empty";
   return charCount(text) > MAX_CHARS ? "too_long" : null;
 }
+
+/// Within this many px of the bottom, the message list counts as at the bottom.
+export const NEAR_BOTTOM = 80;
+
+/// Scroll pinning of the message list: whether it still follows the newest message after a
+/// scroll event. `stuck`: it did; `at`: the scrollTop where it last was at the bottom (our own
+/// pinning included); `top`, `gap`: its scrollTop and distance to the bottom now. Content that
+/// grows below (images, video metadata, carousels, fonts) or above (the browser's scroll
+/// anchoring) never moves the list up, a person does: only then does it let go.
+export function stuckAfterScroll(stuck: boolean, at: number, top: number, gap: number): boolean {
+  return gap < NEAR_BOTTOM || (stuck && top >= at - 1);
+}

@@ -9,7 +9,7 @@ import type { Message } from "../shared/types";
 import type { Controller } from "./controller";
 import { rtl } from "./i18n";
 import { useStore } from "./store";
-import { charCount, COUNTER_FROM, MAX_CHARS, tick, type Local, type Tick } from "./state";
+import { charCount, COUNTER_FROM, MAX_CHARS, NEAR_BOTTOM, stuckAfterScroll, tick, type Local, type Tick } from "./state";
 
 const EMOJI =
   "😀 😃 😄 😁 😆 😅 😂 🤣 😊 😇 🙂 😉 😍 🥰 😘 😋 😜 🤔 🤗 🤩 😎 🥳 😏 😌 😴 🤤 😬 🙄 😮 😲 😳 🥺 😢 😭 😤 😡 🤯 😱 🤭 🤫 👍 👎 👌 ✌️ 🤞 👏 🙌 🙏 💪 👋 ❤️ 🧡 💛 💚 💙 💜 🖤 💔 💯 ✨ 🔥 ⭐ 🎉 🎁 🛍️ 🛒 📦 🚚 💳 💰 ✅ ❌ ❓ ❗ 👀 💬 📷 ☕ 🌸 😺".split(
@@ -190,16 +190,20 @@ function Panel({ c, launcher }: { c: Controller; launcher: RefObject<HTMLButtonE
           {t("offline")}
         </div>
       )}
-      <Messages c={c} />
+      <Messages c={c} status={status} />
       <Composer c={c} />
       {drag && <div class="st-drop">{t("attach")}</div>}
     </div>
   );
 }
 
-function Messages({ c }: { c: Controller }) {
+function Messages({ c, status }: { c: Controller; status: string }) {
   const box = useRef<HTMLDivElement>(null);
+  const list = useRef<HTMLOListElement>(null);
+  // Stuck to the bottom: the list follows the newest message (stuckAfterScroll in state.ts).
   const stick = useRef(true);
+  /// The scrollTop where the list was last at the bottom.
+  const at = useRef(0);
   const prev = useRef({ h: 0, first: 0, locals: 0 });
   const t = c.t.value;
   const lang = c.lang.value;
@@ -242,6 +246,13 @@ function Messages({ c }: { c: Controller }) {
     if (x.type === "form_response" && x.form_message_id) answered.add(x.form_message_id);
   }
 
+  const pin = () => {
+    const el = box.current;
+    if (!el) return;
+    el.scrollTop = el.scrollHeight;
+    at.current = el.scrollTop;
+  };
+
   useLayoutEffect(() => {
     const el = box.current;
     if (!el) return;
@@ -249,13 +260,30 @@ function Messages({ c }: { c: Controller }) {
     const p = prev.current;
     if (locals.length > p.locals) stick.current = true;
     if (p.first && first && first < p.first && !stick.current) el.scrollTop += el.scrollHeight - p.h;
-    else if (stick.current) el.scrollTop = el.scrollHeight;
+    else if (stick.current) pin();
     prev.current = { h: el.scrollHeight, first, locals: locals.length };
   }, [msgs, locals, typing]);
 
+  // Whatever grows the content after it was rendered (images, video metadata, carousels, fonts)
+  // or shrinks the list (composer, banners): while stuck, stay at the bottom.
+  useEffect(() => {
+    if (typeof ResizeObserver != "function") return;
+    const ro = new ResizeObserver(() => {
+      if (stick.current) pin();
+      if (box.current) prev.current.h = box.current.scrollHeight;
+    });
+    ro.observe(box.current!);
+    ro.observe(list.current!);
+    return () => ro.disconnect();
+  }, []);
+
   const onScroll = () => {
     const el = box.current!;
-    stick.current = el.scrollHeight - el.scrollTop - el.clientHeight < 80;
+    const gap = el.scrollHeight - el.scrollTop - el.clientHeight;
+    stick.current = stuckAfterScroll(stick.current, at.current, el.scrollTop, gap);
+    // Still stuck but away from the bottom: the content grew since we pinned it, follow it.
+    if (stick.current && gap >= NEAR_BOTTOM) pin();
+    else if (stick.current) at.current = el.scrollTop;
     prev.current.h = el.scrollHeight;
     if (el.scrollTop < 60) void c.loadOlder();
   };
@@ -267,17 +295,28 @@ function Messages({ c }: { c: Controller }) {
       class="st-msgs"
       ref={box}
       onScroll={onScroll}
-      // Images and media grow the list after it was scrolled: stay at the bottom.
-      onLoadCapture={() => stick.current && box.current && (box.current.scrollTop = box.current.scrollHeight)}
+      // Images and media grow the list (the ResizeObserver's fallback).
+      onLoadCapture={() => stick.current && pin()}
       data-testid="st-messages"
     >
       {c.loadingOlder.value && <div class="st-more">…</div>}
-      <ol class="st-list">
-        {greeting && !msgs.length && !locals.length && (
-          <li class="st-row st-them" data-testid="st-greeting">
-            <div class="st-bubble ct-txt">{greeting}</div>
-          </li>
-        )}
+      <ol class="st-list" ref={list}>
+        {!msgs.length &&
+          !locals.length &&
+          (greeting ? (
+            <li class="st-row st-them" data-testid="st-greeting">
+              <div class="st-bubble ct-txt">{greeting}</div>
+            </li>
+          ) : (
+            // No greeting set: a default welcome, not a blank panel.
+            <li class="st-welcome" data-testid="st-welcome">
+              <span aria-hidden="true">
+                <Icon d={I.chat} />
+              </span>
+              <p>{t("welcome")}</p>
+              <small>{status}</small>
+            </li>
+          ))}
         {msgs.map((m) => (
           <Row
             key={m.id}

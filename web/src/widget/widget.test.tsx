@@ -287,6 +287,80 @@ describe("widget", () => {
     expect(ws.sent.filter((f) => f.type === "receipt" && f.kind === "read" && f.seq === 3)).toHaveLength(0);
   });
 
+  it("without a greeting, an empty conversation opens on a welcome and the status line", async () => {
+    server.config = { ...CONFIG, available: false, settings: { ...CONFIG.settings, greeting: undefined, away_message: "Back at 9" } };
+    await mount();
+    $("st-launcher")!.click();
+    await tick(8);
+    expect($("st-greeting")).toBeNull();
+    const welcome = $("st-welcome")!;
+    expect(welcome.textContent).toContain("Hello! Ask us anything");
+    expect(welcome.textContent).toContain("Back at 9");
+    FakeWS.last().open();
+    await tick();
+    await typeAndSend("Hi");
+    expect($("st-welcome")).toBeNull();
+  });
+
+  it("stays at the bottom while content grows, until the person scrolls up", async () => {
+    class FakeRO {
+      static all: FakeRO[] = [];
+      constructor(public cb: () => void) {
+        FakeRO.all.push(this);
+      }
+      observe() {}
+      disconnect() {}
+    }
+    vi.stubGlobal("ResizeObserver", FakeRO);
+    server.conversations = [conversation({ last_seq: 3 })];
+    server.history = [msg(1), msg(2), msg(3)];
+    localStorage.setItem("shoptalk:wk_test:visitor", "stv_old");
+    await mount();
+    $("st-launcher")!.click();
+    await tick(8);
+    // Layout, as a browser would have it: images load and grow the list after it was rendered.
+    const el = $("st-messages")!;
+    const g = { height: 1000, client: 400 };
+    let top = 0;
+    Object.defineProperty(el, "scrollHeight", { configurable: true, get: () => g.height });
+    Object.defineProperty(el, "clientHeight", { configurable: true, get: () => g.client });
+    Object.defineProperty(el, "scrollTop", {
+      configurable: true,
+      get: () => top,
+      set: (v: number) => (top = Math.max(0, Math.min(v, g.height - g.client))),
+    });
+    const resized = () => FakeRO.all.forEach((o) => o.cb());
+    const scrolled = () => el.dispatchEvent(new Event("scroll"));
+    resized();
+    expect(top).toBe(600);
+    // Our own pinning's scroll event, handled after more images grew the list by 120 px.
+    g.height = 1120;
+    scrolled();
+    expect(top).toBe(720);
+    g.height = 1500;
+    resized();
+    expect(top).toBe(1100);
+    // The browser's scroll anchoring (an image above grew): still following.
+    g.height = 1600;
+    top = 1200;
+    scrolled();
+    resized();
+    expect(top).toBe(1200);
+    // The person scrolls up: the list stays where they put it.
+    top = 900;
+    scrolled();
+    g.height = 1900;
+    resized();
+    el.querySelector("ol")!.dispatchEvent(new Event("load"));
+    expect(top).toBe(900);
+    // Back at the bottom: following again.
+    top = 1450;
+    scrolled();
+    g.height = 2000;
+    resized();
+    expect(top).toBe(1600);
+  });
+
   it("shows the offline banner, keeps sends pending, and sends them on reconnect", async () => {
     server.conversations = [conversation({ last_seq: 2, contact_read_seq: 1 })];
     server.history = [msg(1), msg(2)];

@@ -1,45 +1,108 @@
-// The conversation header's actions: assign, labels, snooze, resolve / reopen.
+// The conversation header's actions: status, assign, labels, snooze, resolve / reopen.
 import { useState } from "preact/hooks";
-import type { Conversation } from "../../shared/types";
+import type { Conversation, ConversationStatus } from "../../shared/types";
 import { addKnownLabel, labels as knownLabels } from "../state/inbox";
 import { agents, presence } from "../state/presence";
 import { me } from "../state/session";
 import { Avatar } from "../ui/Avatar";
 import { Icon } from "../ui/icons";
 import { menuKeys, Popover } from "../ui/Popover";
-import { assign, assignToMe, openMenu, setLabels, setPending, snooze, snoozePresets, toggleResolved } from "./actions";
+import { assign, assignToMe, openMenu, reopen, resolve, setLabels, setPending, snooze, snoozePresets, toggleResolved } from "./actions";
 
+const STATUS_LABEL: Record<ConversationStatus, string> = {
+  open: "Open",
+  pending: "Pending",
+  snoozed: "Snoozed",
+  resolved: "Resolved",
+};
+
+/// One line of compact controls: status (a menu: open / pending / resolved), assign to me, the
+/// assignee menu, labels and snooze (icon buttons with names and tooltips), resolve / reopen.
 export function ConversationActions(p: { c: Conversation }) {
   const { c } = p;
   const menu = openMenu.value;
   const close = () => (openMenu.value = null);
-  const toggle = (m: "assign" | "labels" | "snooze") => (openMenu.value = menu === m ? null : m);
+  const toggle = (m: "status" | "assign" | "labels" | "snooze") => (openMenu.value = menu === m ? null : m);
   const mine = c.assignee_id === me.value?.id;
+  const assignee = c.assignee_id ? (agents.value.find((a) => a.id === c.assignee_id)?.name ?? "Assigned") : null;
+  const resolved = c.status === "resolved";
+  const statusItems: { id: ConversationStatus; hint: string; run: () => unknown }[] = [
+    { id: "open", hint: "Needs a reply", run: () => reopen(c.id) },
+    { id: "pending", hint: "Waiting on the customer", run: () => setPending(c.id) },
+    { id: "resolved", hint: "Done (e)", run: () => resolve(c.id) },
+  ];
   return (
-    <div class="conv-actions">
+    <div class="conv-actions" role="group" aria-label="Conversation actions">
+      <div class="menu-anchor">
+        <button
+          class={`btn btn-sm status-btn status-btn-${c.status}`}
+          data-testid="action-status"
+          onClick={() => toggle("status")}
+          aria-haspopup="menu"
+          aria-expanded={menu === "status"}
+          aria-label={`Status: ${STATUS_LABEL[c.status]}`}
+          title="Change the status"
+        >
+          <span class="status-dot" aria-hidden="true" />
+          <span>{STATUS_LABEL[c.status]}</span>
+          <Icon name="chevron-down" size={12} />
+        </button>
+        <Popover open={menu === "status"} onClose={close} align="left">
+          <div onKeyDown={menuKeys} class="status-menu">
+            {statusItems.map((s) => (
+              <button
+                key={s.id}
+                class="menu-item"
+                role="menuitemradio"
+                aria-checked={c.status === s.id}
+                data-testid={`status-set-${s.id}`}
+                onClick={() => (close(), c.status === s.id ? undefined : void s.run())}
+              >
+                <span class={`status-dot status-dot-${s.id}`} aria-hidden="true" />
+                <span class="menu-text">
+                  {STATUS_LABEL[s.id]}
+                  <span class="muted small">{s.hint}</span>
+                </span>
+                {c.status === s.id && <Icon name="check" size={14} />}
+              </button>
+            ))}
+          </div>
+        </Popover>
+      </div>
       <button
-        class="btn btn-sm"
+        class={"btn btn-sm btn-icon" + (mine ? " btn-on" : "")}
         data-testid="action-assign-me"
         onClick={() => void assignToMe(c.id)}
+        aria-label="Assign to me"
         title={mine ? "Assigned to you (a)" : "Assign to me (a)"}
         aria-pressed={mine}
       >
-        {mine ? "Mine" : "Assign to me"}
+        <Icon name={mine ? "user-check" : "user-plus"} size={15} />
       </button>
       <div class="menu-anchor">
-        <button class="btn btn-sm" data-testid="action-assign" onClick={() => toggle("assign")} aria-haspopup="menu" aria-expanded={menu === "assign"}>
-          <Icon name="user" size={14} /> {c.assignee_id ? (agents.value.find((a) => a.id === c.assignee_id)?.name ?? "Assigned") : "Unassigned"} ▾
+        <button
+          class="btn btn-sm assignee-btn"
+          data-testid="action-assign"
+          onClick={() => toggle("assign")}
+          aria-haspopup="menu"
+          aria-expanded={menu === "assign"}
+          aria-label={`Assignee: ${assignee ?? "Unassigned"}`}
+          title={assignee ? `Assigned to ${assignee}` : "Unassigned"}
+        >
+          {assignee && c.assignee_id ? <Avatar name={assignee} seed={c.assignee_id} size="xs" /> : <Icon name="user" size={14} />}
+          <span class="assignee-name">{assignee ?? "Unassigned"}</span>
+          <Icon name="chevron-down" size={12} />
         </button>
         <Popover open={menu === "assign"} onClose={close} align="right">
           <div onKeyDown={menuKeys}>
             <button class="menu-item" onClick={() => (close(), void assignToMe(c.id))}>
-              Assign to me
+              <Icon name="user-plus" size={16} /> Assign to me
             </button>
             {agents.value
               .filter((a) => a.active && a.id !== me.value?.id)
               .map((a) => (
                 <button key={a.id} class="menu-item" onClick={() => (close(), void assign(c.id, a.id, a.name))}>
-                  <Avatar name={a.name} seed={a.id} size="sm" presence={presence.value[a.id] ?? "offline"} /> {a.name}
+                  <Avatar name={a.name} seed={a.id} size="sm" presence={presence.value[a.id] ?? "offline"} /> <span class="menu-text">{a.name}</span>
                 </button>
               ))}
             {c.assignee_id && (
@@ -51,33 +114,50 @@ export function ConversationActions(p: { c: Conversation }) {
         </Popover>
       </div>
       <div class="menu-anchor">
-        <button class="btn btn-sm" data-testid="action-labels" onClick={() => toggle("labels")} title="Labels (l)" aria-expanded={menu === "labels"}>
-          <Icon name="tag" size={14} /> Labels ▾
+        <button
+          class="btn btn-sm btn-icon"
+          data-testid="action-labels"
+          onClick={() => toggle("labels")}
+          aria-label={c.labels.length ? `Labels (${c.labels.length})` : "Labels"}
+          title={c.labels.length ? `Labels: ${c.labels.join(", ")} (l)` : "Labels (l)"}
+          aria-haspopup="dialog"
+          aria-expanded={menu === "labels"}
+        >
+          <Icon name="tag" size={15} />
+          {c.labels.length > 0 && (
+            <span class="btn-count" aria-hidden="true">
+              {c.labels.length}
+            </span>
+          )}
         </button>
-        <Popover open={menu === "labels"} onClose={close} align="right" class="labels-pop">
+        <Popover open={menu === "labels"} onClose={close} align="right" class="labels-pop" role="dialog" label="Labels">
           <LabelEditor c={c} />
         </Popover>
       </div>
       <div class="menu-anchor">
-        <button class="btn btn-sm" data-testid="action-snooze" onClick={() => toggle("snooze")} title="Snooze (s)" aria-expanded={menu === "snooze"}>
-          <Icon name="clock" size={14} /> Snooze ▾
+        <button
+          class="btn btn-sm btn-icon"
+          data-testid="action-snooze"
+          onClick={() => toggle("snooze")}
+          aria-label="Snooze"
+          title="Snooze (s)"
+          aria-haspopup="menu"
+          aria-expanded={menu === "snooze"}
+        >
+          <Icon name="clock" size={15} />
         </button>
         <Popover open={menu === "snooze"} onClose={close} align="right">
           <SnoozeMenu id={c.id} onDone={close} />
         </Popover>
       </div>
-      {c.status !== "pending" && c.status !== "resolved" && (
-        <button class="btn btn-sm btn-ghost" onClick={() => void setPending(c.id)} title="Mark pending">
-          Pending
-        </button>
-      )}
       <button
-        class={"btn btn-sm " + (c.status === "resolved" ? "" : "btn-primary")}
+        class={"btn btn-sm resolve-btn " + (resolved ? "" : "btn-primary")}
         data-testid="action-resolve"
         onClick={() => void toggleResolved(c.id)}
-        title={c.status === "resolved" ? "Reopen (e)" : "Resolve (e)"}
+        title={resolved ? "Reopen (e)" : "Resolve (e)"}
       >
-        {c.status === "resolved" ? "Reopen" : <><Icon name="check" size={14} /> Resolve</>}
+        <Icon name={resolved ? "reopen" : "check"} size={14} />
+        <span class="resolve-label">{resolved ? "Reopen" : "Resolve"}</span>
       </button>
     </div>
   );

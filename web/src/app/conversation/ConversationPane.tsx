@@ -63,6 +63,10 @@ export function ConversationPane(p: { id: string }) {
   }
   const person = contact(c.contact_id).value;
   const name = displayName(person, c.contact_id);
+  const sub = [
+    c.status === "snoozed" && c.snoozed_until ? `Snoozed until ${dateTime(c.snoozed_until)}` : "",
+    person?.email && person.email !== name ? person.email : "",
+  ].filter(Boolean);
   return (
     <main class="pane" aria-label={`Conversation with ${name}`}>
       <header class="pane-head">
@@ -71,12 +75,12 @@ export function ConversationPane(p: { id: string }) {
         </button>
         <Avatar name={name} seed={c.contact_id} />
         <div class="pane-title">
-          <h2>{name}</h2>
-          <div class="muted small">
-            <span class={`status status-${c.status}`}>{c.status}</span>
-            {c.status === "snoozed" && c.snoozed_until && <> until {dateTime(c.snoozed_until)}</>}
-            {person?.email && <> · {person.email}</>}
-          </div>
+          <h2 title={name}>{name}</h2>
+          {sub.length > 0 && (
+            <div class="pane-sub muted small" title={sub.join(" · ")}>
+              {sub.join(" · ")}
+            </div>
+          )}
         </div>
         <ConversationActions c={c} />
         <button

@@ -30,6 +30,14 @@ function senderName(m: Message, c: Conversation): string {
   }
 }
 
+/// Content the renderer draws as cards, lists, forms…: their bubble is a neutral frame
+/// (`bubble-rich`), never the agent's purple, so the cards keep their own colours.
+const RICH_TYPES = new Set(["carousel", "list", "form", "form_response", "product", "products", "cart", "order", "payment_request", "file", "location"]);
+
+export function bubbleClass(content: { type?: string } | null | undefined): string {
+  return RICH_TYPES.has(content?.type ?? "") ? "bubble bubble-rich" : "bubble";
+}
+
 export function MessageRow(p: { m: Message; group: boolean; day: boolean; conversation: Conversation }) {
   const { m, conversation: c } = p;
   const side = m.sender.type === "contact" ? "in" : "out";
@@ -56,7 +64,7 @@ export function MessageRow(p: { m: Message; group: boolean; day: boolean; conver
       {p.day && <DaySep iso={m.created_at} />}
       {p.group && (
         <div class="msg-head">
-          <Avatar name={name} seed={m.sender.type === "contact" ? c.contact_id : (m.sender.id ?? m.sender.type)} size="sm" kind={m.sender.type} />
+          <Avatar name={m.sender.type === "agent" && name === "You" ? (me.value?.name ?? name) : name} seed={m.sender.type === "contact" ? c.contact_id : (m.sender.id ?? m.sender.type)} size="sm" kind={m.sender.type} />
           <span class="msg-name">{name}</span>
           {m.private && <span class="note-tag">Private note</span>}
           <time class="muted small" dateTime={m.created_at} title={dateTime(m.created_at)}>
@@ -65,7 +73,7 @@ export function MessageRow(p: { m: Message; group: boolean; day: boolean; conver
         </div>
       )}
       <div class="msg-line">
-        <div class="bubble" title={dateTime(m.created_at)}>
+        <div class={bubbleClass(m.content)} title={dateTime(m.created_at)}>
           <ContentView content={m.content} message={m} ctx={agentCtx} last={m.content.type === "text" && !!m.content.quick_replies?.length} />
         </div>
         {tick && (
@@ -90,7 +98,7 @@ export function PendingRow(p: { item: OutboxItem; error?: string; onRetry: () =>
   return (
     <div class={"msg-wrap msg-out pending" + (p.item.private ? " msg-private" : "")} data-testid="pending-message">
       <div class="msg-line">
-        <div class="bubble">
+        <div class={bubbleClass(p.item.content)}>
           <ContentView content={p.item.content} ctx={agentCtx} />
         </div>
         {!p.error && (

@@ -9,7 +9,7 @@ import { me } from "../state/session";
 import { toast } from "../ui/toast";
 
 /// Which menu of the conversation header is open (shortcuts open them too).
-export const openMenu = signal<"assign" | "labels" | "snooze" | null>(null);
+export const openMenu = signal<"status" | "assign" | "labels" | "snooze" | null>(null);
 
 async function patch(id: Uuid, body: ep.ConversationPatch, done?: string): Promise<Conversation | null> {
   try {

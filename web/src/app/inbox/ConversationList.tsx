@@ -7,6 +7,13 @@ import { ConversationRow } from "./ConversationRow";
 
 const ROW = 78;
 
+function emptyText(r: ReturnType<typeof route.peek>): string {
+  if (r.page !== "inbox") return "";
+  if (r.status === "open") return r.view === "mine" ? "Nothing assigned to you is open. Nice work!" : "No open conversations here. Nice work!";
+  if (r.status === "any") return "No conversations here yet.";
+  return `No ${r.status} conversations here.`;
+}
+
 export function ConversationList() {
   const r = route.value;
   const current = r.page === "inbox" ? r.conversationId : null;
@@ -27,7 +34,7 @@ export function ConversationList() {
           id="search"
           class="search"
           type="search"
-          placeholder="Search name, email or messages  ( / )"
+          placeholder="Search name, email, text  ( / )"
           value={search.value}
           onInput={(e) => (search.value = e.currentTarget.value)}
           onKeyDown={(e) => {
@@ -45,7 +52,7 @@ export function ConversationList() {
         </p>
       )}
       {!listLoading.value && state.items.length === 0 && !listError.value && (
-        <div class="list-empty muted">{search.value ? "No conversation matches." : "Nothing here. Nice work!"}</div>
+        <div class="list-empty muted">{search.value ? "No conversation matches your search." : emptyText(r)}</div>
       )}
       <VirtualList<Conversation>
         class="list-scroll"

@@ -41,7 +41,7 @@ export function ConversationRow(p: { c: Conversation; active: boolean; onOpen: (
           ))}
           {c.assignee_id && (
             <span class="conv-assignee" title={`Assigned to ${agentName(c.assignee_id)}`}>
-              <Avatar name={agentName(c.assignee_id)} seed={c.assignee_id} size="sm" presence={presence.value[c.assignee_id]} />
+              <Avatar name={agentName(c.assignee_id)} seed={c.assignee_id} size="xs" presence={presence.value[c.assignee_id]} />
             </span>
           )}
         </div>

@@ -5,7 +5,7 @@ import * as ep from "../api/endpoints";
 import { agents, presence } from "../state/presence";
 import { me } from "../state/session";
 import { PresenceDot } from "../ui/Avatar";
-import { copyText } from "../ui/copy";
+import { CopyButton } from "../ui/CopyButton";
 import { toast } from "../ui/toast";
 import { Field, generatePassword } from "./common";
 
@@ -54,9 +54,11 @@ export function AgentsSettings() {
           <p class="muted">Send them this temporary password (shown once); they can change it under Settings → Account.</p>
           <div class="secret-box">
             <code data-testid="invite-password">{created.password}</code>
-            <button class="btn btn-sm" onClick={() => void copyText(`Email: ${created.agent.email}\nPassword: ${created.password}\nSign in at ${location.origin}/app`, "Sign-in details copied")}>
-              Copy
-            </button>
+            <CopyButton
+              text={`Email: ${created.agent.email}\nPassword: ${created.password}\nSign in at ${location.origin}/app`}
+              what="Sign-in details copied"
+              label="Copy sign-in details"
+            />
           </div>
           <button class="btn" onClick={() => setCreated(null)}>
             Done
@@ -99,11 +101,18 @@ export function AgentsSettings() {
           <tbody>
             {list.map((a) => (
               <tr key={a.id}>
-                <td>
-                  <PresenceDot status={presence.value[a.id]} /> {a.name}
-                  {a.id === me.value?.id && <span class="muted small"> (you)</span>}
+                <td class="cell-fill">
+                  <div class="cell-line" title={a.name}>
+                    <PresenceDot status={presence.value[a.id]} />
+                    <span class="trunc">{a.name}</span>
+                    {a.id === me.value?.id && <span class="muted small">(you)</span>}
+                  </div>
                 </td>
-                <td>{a.email}</td>
+                <td class="cell-fill">
+                  <span class="trunc" title={a.email}>
+                    {a.email}
+                  </span>
+                </td>
                 <td>
                   <select value={a.role} disabled={a.id === me.value?.id} onChange={(e) => void update(a, { role: e.currentTarget.value as Role })} aria-label={`Role of ${a.name}`}>
                     <option value="agent">Agent</option>
@@ -112,7 +121,7 @@ export function AgentsSettings() {
                   </select>
                 </td>
                 <td>{a.active ? <span class="pill pill-ok">Active</span> : <span class="pill pill-muted">Deactivated</span>}</td>
-                <td>
+                <td class="col-actions">
                   {a.id !== me.value?.id &&
                     (a.active ? (
                       <button class="btn btn-sm btn-danger" onClick={() => void update(a, { active: false })}>

@@ -77,13 +77,17 @@ export function ApiKeysSettings() {
             <tbody>
               {keys.map((k) => (
                 <tr key={k.id}>
-                  <td>{k.name}</td>
+                  <td class="cell-fill">
+                    <span class="trunc" title={k.name}>
+                      {k.name}
+                    </span>
+                  </td>
                   <td>
                     <code>{k.prefix}…</code>
                   </td>
                   <td>{k.scope}</td>
                   <td>{dateTime(k.created_at)}</td>
-                  <td>
+                  <td class="col-actions">
                     {k.revoked_at ? (
                       <span class="pill pill-muted">Revoked</span>
                     ) : (

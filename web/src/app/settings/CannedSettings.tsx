@@ -88,14 +88,18 @@ export function CannedSettings() {
             <tbody>
               {canned.value.map((c) => (
                 <tr key={c.id}>
-                  <td>
+                  <td class="col-min">
                     <code>/{c.shortcut}</code>
                   </td>
-                  <td>
-                    <b>{c.title}</b>
-                    <div class="muted small canned-text">{c.text}</div>
+                  <td class="cell-fill cell-wide">
+                    <b class="trunc" title={c.title}>
+                      {c.title}
+                    </b>
+                    <div class="muted small trunc" title={c.text}>
+                      {c.text}
+                    </div>
                   </td>
-                  <td>
+                  <td class="col-actions">
                     <div class="actions-row">
                       <button class="btn btn-sm" onClick={() => (setEditing(c), setDraft({ shortcut: c.shortcut, title: c.title, text: c.text }))}>
                         Edit

@@ -2,7 +2,8 @@ import { useState } from "preact/hooks";
 import { errorText } from "../api/client";
 import * as ep from "../api/endpoints";
 import { workspace } from "../state/session";
-import { copyText } from "../ui/copy";
+import { CodeBlock } from "../ui/CodeBlock";
+import { CopyButton } from "../ui/CopyButton";
 
 export function embedSnippet(origin: string, widgetKey: string): string {
   return `<script src="${origin}/widget.js" data-widget-key="${widgetKey}" async></script>`;
@@ -27,11 +28,9 @@ export function InstallSettings() {
       <div class="card">
         <h2>Embed code</h2>
         <p class="muted">Paste this just before the closing &lt;/body&gt; tag.</p>
-        <div class="snippet">
-          <pre data-testid="embed-snippet">{snippet}</pre>
-          <button class="btn btn-sm" data-testid="embed-copy" onClick={() => void copyText(snippet, "Embed code copied")}>
-            Copy
-          </button>
+        <CodeBlock code={snippet} label="Embed code" testid="embed-snippet" />
+        <div class="code-actions">
+          <CopyButton text={snippet} what="Embed code copied" label="Copy embed code" testid="embed-copy" />
         </div>
       </div>
       <div class="card">
@@ -46,9 +45,7 @@ export function InstallSettings() {
         {secret ? (
           <div class="secret-box">
             <code data-testid="identity-secret">{secret}</code>
-            <button class="btn btn-sm" onClick={() => void copyText(secret, "Secret copied")}>
-              Copy
-            </button>
+            <CopyButton text={secret} what="Secret copied" />
             <button class="btn btn-sm btn-ghost" onClick={() => setSecret(null)}>
               Hide
             </button>
@@ -59,14 +56,14 @@ export function InstallSettings() {
           </button>
         )}
         {error && <p class="form-error">{error}</p>}
-        <pre class="snippet">{`// Node.js, with the jsonwebtoken package
+        <CodeBlock label="Example: signing the token on your server" code={`// Node.js, with the jsonwebtoken package
 const token = jwt.sign(
   { sub: customer.id, email: customer.email, name: customer.name },
   process.env.SHOPTALK_IDENTITY_SECRET,
   { algorithm: "HS256", expiresIn: "10m" },
 );
 // in the page, after the embed code:
-Shoptalk.identify(token);`}</pre>
+Shoptalk.identify(token);`} />
       </div>
     </section>
   );

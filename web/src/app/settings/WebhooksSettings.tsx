@@ -92,12 +92,16 @@ export function WebhooksSettings() {
             <tbody>
               {hooks.map((h) => (
                 <tr key={h.id}>
-                  <td>
-                    <code>{h.url}</code>
-                    {!h.active && <span class="pill pill-muted"> inactive</span>}
+                  <td class="cell-fill">
+                    <div class="cell-line">
+                      <code class="trunc" title={h.url}>
+                        {h.url}
+                      </code>
+                      {!h.active && <span class="pill pill-muted">inactive</span>}
+                    </div>
                   </td>
                   <td class="small">{h.events.join(", ")}</td>
-                  <td>
+                  <td class="col-actions">
                     <div class="actions-row">
                       <button class="btn btn-sm" onClick={() => setLog(h)}>
                         Deliveries

@@ -1,5 +1,5 @@
 import type { ComponentChildren } from "preact";
-import { copyText } from "../ui/copy";
+import { CopyButton } from "../ui/CopyButton";
 
 export function Field(p: { label: string; hint?: string; children: ComponentChildren; for?: string }) {
   return (
@@ -19,9 +19,7 @@ export function SecretOnce(p: { secret: string; what: string; onDone: () => void
       <p class="muted">It is shown only this once: Shoptalk stores only a hash of it.</p>
       <div class="secret-box">
         <code data-testid="secret-value">{p.secret}</code>
-        <button class="btn btn-sm" data-testid="secret-copy" onClick={() => void copyText(p.secret, "Secret copied")}>
-          Copy
-        </button>
+        <CopyButton text={p.secret} what="Secret copied" testid="secret-copy" />
       </div>
       <button class="btn" onClick={p.onDone}>
         Done

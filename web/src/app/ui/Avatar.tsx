@@ -1,7 +1,7 @@
 import type { PresenceStatus } from "../../shared/types";
 import { hueOf, initials } from "./format";
 
-export function Avatar(p: { name: string; seed?: string; size?: "sm" | "md" | "lg"; presence?: PresenceStatus; kind?: string }) {
+export function Avatar(p: { name: string; seed?: string; size?: "xs" | "sm" | "md" | "lg"; presence?: PresenceStatus; kind?: string }) {
   const hue = hueOf(p.seed ?? p.name);
   return (
     <span

@@ -2,7 +2,16 @@
 import type { ComponentChildren } from "preact";
 import { useEffect, useRef } from "preact/hooks";
 
-export function Popover(p: { open: boolean; onClose: () => void; children: ComponentChildren; align?: "left" | "right"; class?: string }) {
+export function Popover(p: {
+  open: boolean;
+  onClose: () => void;
+  children: ComponentChildren;
+  align?: "left" | "right";
+  class?: string;
+  /// "menu" (default) for lists of commands, "dialog" for small forms (labels).
+  role?: "menu" | "dialog";
+  label?: string;
+}) {
   const box = useRef<HTMLDivElement>(null);
   useEffect(() => {
     if (!p.open) return;
@@ -10,7 +19,12 @@ export function Popover(p: { open: boolean; onClose: () => void; children: Compo
       if (box.current && !box.current.parentElement?.contains(e.target as Node)) p.onClose();
     };
     const key = (e: KeyboardEvent) => {
-      if (e.key === "Escape") p.onClose();
+      if (e.key !== "Escape") return;
+      // Escape from inside the menu puts focus back on the button that opened it.
+      const inside = box.current?.contains(document.activeElement) ?? false;
+      const trigger = box.current?.parentElement?.querySelector<HTMLElement>(":scope > button");
+      p.onClose();
+      if (inside) trigger?.focus();
     };
     document.addEventListener("mousedown", down);
     document.addEventListener("keydown", key);
@@ -23,7 +37,7 @@ export function Popover(p: { open: boolean; onClose: () => void; children: Compo
   }, [p.open]);
   if (!p.open) return null;
   return (
-    <div ref={box} class={`popover popover-${p.align ?? "left"} ${p.class ?? ""}`} role="menu">
+    <div ref={box} class={`popover popover-${p.align ?? "left"} ${p.class ?? ""}`} role={p.role ?? "menu"} aria-label={p.label}>
       {p.children}
     </div>
   );

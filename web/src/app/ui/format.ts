@@ -31,12 +31,20 @@ export function dateTime(iso: string | null | undefined): string {
   return new Date(iso).toLocaleString(undefined, { dateStyle: "medium", timeStyle: "short" });
 }
 
+/// Up to two initials for an avatar: the first letter or digit (Unicode-aware) of the first and
+/// the last word that has one, upper-cased; "?" when there is none. Whatever follows an "@" or a
+/// "#" is dropped first, so "bob@shop.example" gives "B" and "Visitor #a1b2" gives "V";
+/// punctuation and emoji never show ("Alex (support)" gives "AS", not "A(").
 export function initials(name: string): string {
-  const words = name.replace(/[#@].*$/, "").trim().split(/\s+/).filter(Boolean);
-  if (!words.length) return "?";
-  const first = [...words[0]][0] ?? "";
-  const last = words.length > 1 ? ([...words[words.length - 1]][0] ?? "") : "";
-  return (first + last).toUpperCase();
+  const firsts: string[] = [];
+  for (const word of (name ?? "").replace(/[#@].*$/su, "").split(/\s+/u)) {
+    const m = /[\p{L}\p{N}]/u.exec(word);
+    if (m) firsts.push(m[0]);
+  }
+  if (!firsts.length) return "?";
+  const picked = firsts.length > 1 ? [firsts[0], firsts[firsts.length - 1]] : [firsts[0]];
+  // One character per initial even where upper-casing grows it ("ß" → "SS").
+  return picked.map((ch) => [...ch.toUpperCase()][0]).join("");
 }
 
 /// A stable hue from a string, for avatars.
