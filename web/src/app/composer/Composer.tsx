@@ -260,7 +260,9 @@ export function Composer(p: { conversation: Conversation; contactName: string })
         >
           Private note
         </button>
-        <span class="composer-hint muted small">{note ? "Only your team sees notes." : `To ${p.contactName}`}</span>
+        <span class="composer-hint muted small" title={note ? undefined : `To ${p.contactName}`}>
+          {note ? "Only your team sees notes." : `To ${p.contactName}`}
+        </span>
       </div>
       {slash && matches.length > 0 && (
         <div class="canned-pop" role="listbox" aria-label="Canned responses" data-testid="canned-popup">

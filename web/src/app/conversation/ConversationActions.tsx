@@ -1,4 +1,5 @@
 // The conversation header's actions: status, assign, labels, snooze, resolve / reopen.
+import type { ComponentChildren } from "preact";
 import { useState } from "preact/hooks";
 import type { Conversation, ConversationStatus } from "../../shared/types";
 import { addKnownLabel, labels as knownLabels } from "../state/inbox";
@@ -18,7 +19,7 @@ const STATUS_LABEL: Record<ConversationStatus, string> = {
 
 /// One line of compact controls: status (a menu: open / pending / resolved), assign to me, the
 /// assignee menu, labels and snooze (icon buttons with names and tooltips), resolve / reopen.
-export function ConversationActions(p: { c: Conversation }) {
+export function ConversationActions(p: { c: Conversation; children?: ComponentChildren }) {
   const { c } = p;
   const menu = openMenu.value;
   const close = () => (openMenu.value = null);
@@ -159,6 +160,7 @@ export function ConversationActions(p: { c: Conversation }) {
         <Icon name={resolved ? "reopen" : "check"} size={14} />
         <span class="resolve-label">{resolved ? "Reopen" : "Resolve"}</span>
       </button>
+      {p.children}
     </div>
   );
 }

@@ -82,15 +82,17 @@ export function ConversationPane(p: { id: string }) {
             </div>
           )}
         </div>
-        <ConversationActions c={c} />
-        <button
-          class="icon-btn sidebar-toggle"
-          aria-label="Contact details"
-          aria-expanded={sidebarOpen.value}
-          onClick={() => (sidebarOpen.value = !sidebarOpen.value)}
-        >
-          <Icon name="info" />
-        </button>
+        <ConversationActions c={c}>
+          <button
+            class="icon-btn sidebar-toggle"
+            aria-label="Contact details"
+            title="Contact details"
+            aria-expanded={sidebarOpen.value}
+            onClick={() => (sidebarOpen.value = !sidebarOpen.value)}
+          >
+            <Icon name="info" />
+          </button>
+        </ConversationActions>
       </header>
       <MessageList id={id} conversation={c} />
       <div class="typing-line" aria-live="polite">

@@ -32,7 +32,7 @@ function senderName(m: Message, c: Conversation): string {
 
 /// Content the renderer draws as cards, lists, forms…: their bubble is a neutral frame
 /// (`bubble-rich`), never the agent's purple, so the cards keep their own colours.
-const RICH_TYPES = new Set(["carousel", "list", "form", "form_response", "product", "products", "cart", "order", "payment_request", "file", "location"]);
+const RICH_TYPES = new Set(["carousel", "list", "form", "form_response", "product", "products", "cart", "order", "payment_request"]);
 
 export function bubbleClass(content: { type?: string } | null | undefined): string {
   return RICH_TYPES.has(content?.type ?? "") ? "bubble bubble-rich" : "bubble";

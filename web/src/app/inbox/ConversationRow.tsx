@@ -34,11 +34,15 @@ export function ConversationRow(p: { c: Conversation; active: boolean; onOpen: (
         </div>
         <div class="conv-meta">
           {c.status !== "open" && <span class={`status status-${c.status}`}>{c.status}</span>}
-          {c.labels.slice(0, 3).map((l) => (
-            <span key={l} class="label-chip">
-              {l}
+          {c.labels.length > 0 && (
+            <span class="conv-labels">
+              {c.labels.slice(0, 3).map((l) => (
+                <span key={l} class="label-chip" title={l}>
+                  {l}
+                </span>
+              ))}
             </span>
-          ))}
+          )}
           {c.assignee_id && (
             <span class="conv-assignee" title={`Assigned to ${agentName(c.assignee_id)}`}>
               <Avatar name={agentName(c.assignee_id)} seed={c.assignee_id} size="xs" presence={presence.value[c.assignee_id]} />

@@ -43,7 +43,9 @@ function ContactPanel(p: { contactId: string; conversationId: string }) {
       </button>
       <div class="profile">
         <Avatar name={name} seed={c.id} size="lg" />
-        <h2>{name}</h2>
+        <h2 class="profile-name" title={name}>
+          {name}
+        </h2>
         <span class={"pill " + (c.anonymous ? "pill-muted" : "pill-ok")}>{c.anonymous ? "Anonymous visitor" : "Identified"}</span>
       </div>
       <section class="side-section">
@@ -114,7 +116,8 @@ function EditableProp(p: { label: string; value: string | null; onSave: (v: stri
               setV(p.value ?? "");
               setEditing(true);
             }}
-            title={`Edit ${p.label.toLowerCase()}`}
+            title={p.value ? `${p.value} (click to edit)` : `Add ${p.label.toLowerCase()}`}
+            aria-label={p.value ? `${p.label}: ${p.value}, edit` : `Add ${p.label.toLowerCase()}`}
           >
             {p.value || <span class="muted">Add…</span>}
           </button>

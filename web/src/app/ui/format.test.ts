@@ -22,6 +22,7 @@ describe("initials", () => {
     ["bob.smith@shop.example", "B"],
     ["Visitor #a1b2", "V"],
     ["Émile (Zola) Jr.", "ÉJ"],
+    ["E\u0301mile Zola", "EZ"],
   ])("%s → %s", (name, want) => {
     expect(initials(name)).toBe(want);
   });
