@@ -26,9 +26,16 @@ export function ConversationPane(p: { id: string }) {
 
   useEffect(() => {
     if (!cached(id)) ep.getConversation(id).then(upsertConversation, (e) => setError(errorText(e)));
-    void openThread(id);
-    follow(id);
-    return () => unfollow(id);
+    // Follow only once the latest page is in: a resume replays everything after the last
+    // loaded seq, so following an empty thread would replay the whole log over the socket.
+    let closed = false;
+    void openThread(id).then(() => {
+      if (!closed && thread(id).value.loaded) follow(id);
+    });
+    return () => {
+      closed = true;
+      unfollow(id);
+    };
   }, [id]);
 
   // Read receipts: everything loaded is read while the pane is visible.
