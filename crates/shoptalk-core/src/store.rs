@@ -105,6 +105,23 @@ pub struct ContactQuery {
     pub after: Option<Cursor>,
 }
 
+/// Filters of the product list; all optional, combined with AND.
+#[derive(Debug, Clone, Default)]
+pub struct ProductQuery {
+    /// Words matched (as prefixes) in title, description, SKUs and tags.
+    pub text: Option<String>,
+    pub category: Option<String>,
+    /// Some variant costs at least / at most this, in minor units.
+    pub min_price: Option<i64>,
+    pub max_price: Option<i64>,
+    /// `true`: some variant is in stock (inventory untracked or above zero) and meets the
+    /// price bounds; `false`: no variant is in stock.
+    pub in_stock: Option<bool>,
+    pub limit: u32,
+    /// Newest first; the cursor is (created_at in ms, id) of the last item seen.
+    pub after: Option<Cursor>,
+}
+
 // ---------------------------------------------------------------- message log writes
 
 /// A message ready to be appended: validated and authorised. The store assigns `seq`.
@@ -387,6 +404,16 @@ pub trait Store: Send + Sync + 'static {
         ws: WorkspaceId,
         id: CannedResponseId,
     ) -> StoreResult<bool>;
+
+    // -- product catalog
+    /// `Duplicate("product_external_id")` when the external id is taken in the workspace.
+    async fn insert_product(&self, product: &Product) -> StoreResult<()>;
+    async fn get_product(&self, ws: WorkspaceId, id: ProductId) -> StoreResult<Option<Product>>;
+    /// Replaces the stored product (same workspace and id) whole; `false` when there is none.
+    /// Same duplicate rule as insert.
+    async fn replace_product(&self, product: &Product) -> StoreResult<bool>;
+    async fn delete_product(&self, ws: WorkspaceId, id: ProductId) -> StoreResult<bool>;
+    async fn list_products(&self, ws: WorkspaceId, q: &ProductQuery) -> StoreResult<Page<Product>>;
 
     // -- behaviour events
     /// Stores the events whose `(workspace, id)` is new, in one transaction, and emits

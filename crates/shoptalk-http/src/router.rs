@@ -191,6 +191,12 @@ pub const ROUTES: &[Route] = &[
     route(Post, "/api/v1/canned-responses", Staff(Write), || post(canned_responses::create_canned_response)).idempotent(),
     route(Patch, "/api/v1/canned-responses/{id}", Staff(Write), || patch(canned_responses::update_canned_response)),
     route(Delete, "/api/v1/canned-responses/{id}", Staff(Write), || delete(canned_responses::delete_canned_response)),
+    // Product catalog.
+    route(Post, "/api/v1/products", Staff(Write), || post(products::create_product)).idempotent(),
+    route(Get, "/api/v1/products", Staff(Read), || get(products::list_products)),
+    route(Get, "/api/v1/products/{id}", Staff(Read), || get(products::get_product)),
+    route(Patch, "/api/v1/products/{id}", Staff(Write), || patch(products::update_product)),
+    route(Delete, "/api/v1/products/{id}", Staff(Write), || delete(products::delete_product)),
     // Attachments.
     route(Post, "/api/v1/media", Customer(Write), || post(media::upload_media)).upload(),
     route(Get, "/api/v1/media/{id}", Customer(Read), || get(media::download_media)),
@@ -499,6 +505,7 @@ mod tests {
             (Post, "/api/v1/api-keys"),
             (Post, "/api/v1/webhooks"),
             (Post, "/api/v1/canned-responses"),
+            (Post, "/api/v1/products"),
             (Post, "/api/v1/conversations/{id}/messages"),
         ] {
             let r = ROUTES

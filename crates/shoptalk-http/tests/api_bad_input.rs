@@ -671,3 +671,127 @@ async fn widget_canned_and_event_input_is_checked_field_by_field() {
         .await;
     assert_eq!(field_of(bad_cursor), "cursor");
 }
+
+/// Catalog writes and queries name the field at fault, and change nothing.
+#[tokio::test]
+async fn product_input_is_checked_field_by_field() {
+    let t = TestApp::new().await;
+    let shop = t.shop("Shop").await;
+    let admin = shop.admin_key.as_str();
+    let field_of = |res: Res| -> String {
+        let err = res.assert_error(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
+        err["field"].as_str().unwrap_or_default().to_string()
+    };
+    let variant = json!({ "id": "a", "title": "A", "price_minor": 100 });
+    let valid = json!({ "title": "Mug", "currency": "EUR", "variants": [variant] });
+    let with_variant = |extra: serde_json::Value| {
+        let mut v = variant.clone();
+        v.as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
+        json!({ "variants": [variant.clone(), json!({ "id": "b", "title": "B", "price_minor": 1 }), v] })
+    };
+    for (bad, field) in [
+        (json!({ "title": " " }), "title"),
+        (json!({ "title": "t".repeat(256) }), "title"),
+        (json!({ "description": "d".repeat(10_001) }), "description"),
+        (json!({ "url": "ftp://x.example/a" }), "url"),
+        (json!({ "currency": "eur" }), "currency"),
+        (json!({ "currency": "XYZ" }), "currency"),
+        (
+            json!({ "images": vec!["https://x.example/a.png"; 21] }),
+            "images",
+        ),
+        (json!({ "images": ["javascript:x"] }), "images[0]"),
+        (json!({ "variants": [] }), "variants"),
+        (
+            with_variant(json!({ "id": "b", "price_minor": 1 })),
+            "variants[2].id",
+        ),
+        (
+            with_variant(json!({ "id": "c", "price_minor": -1 })),
+            "variants[2].price_minor",
+        ),
+        (
+            with_variant(json!({ "id": "c", "price_minor": 1_000_000_000_001_i64 })),
+            "variants[2].price_minor",
+        ),
+        (
+            with_variant(json!({ "id": "c", "compare_at_minor": 100 })),
+            "variants[2].compare_at_minor",
+        ),
+        (
+            with_variant(json!({ "id": "c", "inventory": -2 })),
+            "variants[2].inventory",
+        ),
+        (
+            json!({ "localized": { "!!": { "title": "x" } } }),
+            "localized.!!",
+        ),
+        (json!({ "extra": 1 }), "extra"),
+    ] {
+        let mut body = valid.clone();
+        body.as_object_mut()
+            .unwrap()
+            .extend(bad.as_object().unwrap().clone());
+        assert_eq!(
+            field_of(t.post("/api/v1/products", admin, body).await),
+            field,
+            "{bad}"
+        );
+    }
+    let page = t.get("/api/v1/products", admin).await.json();
+    assert_eq!(page["items"], json!([]), "nothing was created");
+
+    // A patch is checked the same way, after merging.
+    let created = t
+        .post("/api/v1/products", admin, valid.clone())
+        .await
+        .json();
+    let path = format!("/api/v1/products/{}", created["id"].as_str().unwrap());
+    let patch = |body: serde_json::Value| t.call(Method::PATCH, &path, Some(admin), Some(body));
+    assert_eq!(
+        field_of(patch(json!({ "currency": "ABC" })).await),
+        "currency"
+    );
+    assert_eq!(
+        field_of(patch(with_variant(json!({ "id": "c", "price_minor": -5 }))).await),
+        "variants[2].price_minor"
+    );
+    assert_eq!(
+        t.get(&path, admin).await.json(),
+        created,
+        "nothing was changed"
+    );
+    t.call(
+        Method::PATCH,
+        "/api/v1/products/not-a-uuid",
+        Some(admin),
+        Some(json!({ "title": "x" })),
+    )
+    .await
+    .assert_error(StatusCode::NOT_FOUND, "not_found");
+
+    // Query parameters.
+    for (q, field) in [
+        ("min_price=-1", "min_price"),
+        ("max_price=1000000000001", "max_price"),
+        ("cursor=nope", "cursor"),
+        (
+            "q=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
+            "q",
+        ),
+    ] {
+        let res = t.get(&format!("/api/v1/products?{q}"), admin).await;
+        assert_eq!(field_of(res), field, "{q}");
+    }
+    for q in ["min_price=abc", "in_stock=maybe", "limit=-1", "sort=price"] {
+        let res = t.get(&format!("/api/v1/products?{q}"), admin).await;
+        assert_eq!(
+            res.status,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{q}: {}",
+            res.text()
+        );
+    }
+}

@@ -791,3 +791,132 @@ async fn events_are_recorded_once_and_listed_newest_first() {
         .await
         .assert_error(StatusCode::NOT_FOUND, "not_found");
 }
+
+#[tokio::test]
+async fn products_round_trip_and_filter() {
+    let t = TestApp::new().await;
+    let shop = t.shop("Catalog").await;
+    let other = t.shop("Other").await;
+    let agent = shop.agent_token.as_str();
+    let mug = json!({
+        "external_id": "mug-1",
+        "title": " Blue mug ",
+        "description": "Stoneware, 350 ml",
+        "url": "https://shop.example/mug",
+        "category": "kitchen",
+        "tags": ["ceramic"],
+        "images": ["https://cdn.example/mug.jpg"],
+        "currency": "EUR",
+        "localized": { "de": { "title": "Blaue Tasse" } },
+        "variants": [
+            { "id": "small", "sku": "MUG-S", "title": "Small", "options": { "size": "S" },
+              "price_minor": 1200, "compare_at_minor": 1500, "inventory": 0 },
+            { "title": "Large", "price_minor": 1800, "inventory": 4 }
+        ]
+    });
+    let created = t.post("/api/v1/products", agent, mug.clone()).await;
+    assert_eq!(created.status, StatusCode::CREATED, "{}", created.text());
+    let created = created.json();
+    assert_eq!(created["title"], "Blue mug", "trimmed");
+    assert_eq!(created["workspace_id"], json!(shop.workspace_id));
+    assert_eq!(created["variants"][0]["id"], "small");
+    assert!(
+        created["variants"][1]["id"]
+            .as_str()
+            .is_some_and(|s| !s.is_empty()),
+        "a missing variant id is generated"
+    );
+    let path = format!("/api/v1/products/{}", id(&created));
+    assert_eq!(t.get(&path, &shop.read_key).await.json(), created);
+
+    // The external id is unique per workspace: 409 naming it.
+    let taken = t.post("/api/v1/products", agent, mug.clone()).await;
+    assert_eq!(
+        taken.assert_error(StatusCode::CONFLICT, "conflict")["field"],
+        "external_id"
+    );
+    let theirs = t
+        .post("/api/v1/products", &other.admin_key, mug.clone())
+        .await;
+    assert_eq!(theirs.status, StatusCode::CREATED, "{}", theirs.text());
+
+    let lamp = t
+        .post(
+            "/api/v1/products",
+            agent,
+            json!({ "title": "Lamp", "currency": "EUR",
+                    "variants": [{ "title": "One", "price_minor": 5000 }] }),
+        )
+        .await
+        .json();
+
+    let ids = |res: Res| -> Vec<String> {
+        assert_eq!(res.status, StatusCode::OK, "{}", res.text());
+        (res.json()["items"].as_array().unwrap().iter())
+            .map(|p| id(p).to_string())
+            .collect()
+    };
+    let list = |q: &str| {
+        let path = format!("/api/v1/products{q}");
+        let t = &t;
+        async move { t.get(&path, agent).await }
+    };
+    assert_eq!(ids(list("").await), [id(&lamp), id(&created)]);
+    assert_eq!(ids(list("?q=blue").await), [id(&created)]);
+    assert_eq!(ids(list("?q=MUG-S").await), [id(&created)]);
+    assert_eq!(ids(list("?category=kitchen").await), [id(&created)]);
+    assert_eq!(ids(list("?min_price=2000").await), [id(&lamp)]);
+    assert_eq!(ids(list("?max_price=1200").await), [id(&created)]);
+    assert_eq!(
+        ids(list("?in_stock=true&max_price=1500").await),
+        Vec::<String>::new()
+    );
+    let first = list("?limit=1").await.json();
+    let cursor = first["next_cursor"].as_str().unwrap().to_string();
+    assert_eq!(
+        ids(list(&format!("?limit=1&cursor={cursor}")).await),
+        [id(&created)]
+    );
+
+    // PATCH: absent fields stay, `variants` replaces the list.
+    let patched = t
+        .call(
+            Method::PATCH,
+            &path,
+            Some(agent),
+            Some(json!({ "title": "Red mug",
+                         "variants": [{ "id": "only", "title": "One", "price_minor": 999 }] })),
+        )
+        .await;
+    assert_eq!(patched.status, StatusCode::OK, "{}", patched.text());
+    let patched = patched.json();
+    assert_eq!(patched["title"], "Red mug");
+    assert_eq!(patched["category"], "kitchen");
+    assert_eq!(patched["variants"].as_array().unwrap().len(), 1);
+    assert_eq!(patched["created_at"], created["created_at"]);
+    assert_eq!(ids(list("?q=red").await), [id(&created)]);
+    assert_eq!(ids(list("?q=blue").await), Vec::<String>::new());
+
+    // Another workspace's product: not found.
+    t.get(&path, &other.admin_key)
+        .await
+        .assert_error(StatusCode::NOT_FOUND, "not_found");
+    t.call(
+        Method::PATCH,
+        &path,
+        Some(&other.admin_key),
+        Some(json!({ "title": "x" })),
+    )
+    .await
+    .assert_error(StatusCode::NOT_FOUND, "not_found");
+    t.call(Method::DELETE, &path, Some(&other.admin_key), None)
+        .await
+        .assert_error(StatusCode::NOT_FOUND, "not_found");
+
+    let deleted = t.call(Method::DELETE, &path, Some(agent), None).await;
+    assert_eq!(deleted.status, StatusCode::NO_CONTENT);
+    t.get(&path, agent)
+        .await
+        .assert_error(StatusCode::NOT_FOUND, "not_found");
+    assert_eq!(ids(list("").await), [id(&lamp)]);
+}

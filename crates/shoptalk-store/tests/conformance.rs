@@ -83,6 +83,9 @@ macro_rules! for_each_check {
             wake_snoozed_reopens_due_only,
             contact_message_reopens_resolved_and_snoozed,
             canned_responses_crud_and_unique_shortcut,
+            products_crud_isolation_and_unique_external_id,
+            product_list_filters,
+            product_pages_cover_every_row_once,
             contact_events_are_stored_once_and_paged,
             media_round_trip;
             durability_after_reopen
@@ -2660,4 +2663,227 @@ async fn durability_after_reopen(backend: Backend) {
             .seq,
         251
     );
+}
+
+// ================================================================ product catalog
+
+fn product(ws: WorkspaceId, title: &str, prices: &[(i64, Option<i64>)]) -> Product {
+    Product {
+        id: ProductId::new(),
+        workspace_id: ws,
+        external_id: None,
+        title: title.into(),
+        description: None,
+        url: None,
+        category: None,
+        tags: vec![],
+        images: vec![],
+        currency: "EUR".into(),
+        localized: Default::default(),
+        variants: prices
+            .iter()
+            .enumerate()
+            .map(|(i, (price, inventory))| Variant {
+                id: format!("v{i}"),
+                sku: None,
+                title: format!("Variant {i}"),
+                options: Default::default(),
+                price_minor: *price,
+                compare_at_minor: None,
+                inventory: *inventory,
+                image_url: None,
+            })
+            .collect(),
+        created_at: now(),
+        updated_at: now(),
+    }
+}
+
+async fn product_ids(store: &dyn Store, ws: WorkspaceId, q: ProductQuery) -> HashSet<ProductId> {
+    let q = ProductQuery { limit: 200, ..q };
+    let page = store.list_products(ws, &q).await.unwrap();
+    page.items.iter().map(|p| p.id).collect()
+}
+
+async fn products_crud_isolation_and_unique_external_id(store: Arc<dyn Store>) {
+    let store = &*store;
+    let a = workspace(store).await;
+    let b = workspace(store).await;
+    let mut mug = product(a.id, "Mug", &[(1299, Some(3))]);
+    mug.external_id = Some("sku-1".into());
+    store.insert_product(&mug).await.unwrap();
+    assert_eq!(
+        store.get_product(a.id, mug.id).await.unwrap(),
+        Some(mug.clone())
+    );
+    // Another workspace neither sees, changes nor deletes it.
+    assert_eq!(store.get_product(b.id, mug.id).await.unwrap(), None);
+    let mut foreign = mug.clone();
+    foreign.workspace_id = b.id;
+    assert!(!store.replace_product(&foreign).await.unwrap());
+    assert!(!store.delete_product(b.id, mug.id).await.unwrap());
+    assert!(
+        product_ids(
+            store,
+            b.id,
+            ProductQuery {
+                text: Some("mug".into()),
+                ..Default::default()
+            }
+        )
+        .await
+        .is_empty()
+    );
+    // The external id is unique per workspace only.
+    let mut again = product(a.id, "Other", &[(1, None)]);
+    again.external_id = Some("sku-1".into());
+    let err = store.insert_product(&again).await.unwrap_err();
+    assert!(
+        matches!(err, StoreError::Duplicate("product_external_id")),
+        "{err:?}"
+    );
+    again.workspace_id = b.id;
+    store.insert_product(&again).await.unwrap();
+    // Replace rewrites the document and its indexes.
+    mug.title = "Teapot".into();
+    mug.variants[0].price_minor = 5000;
+    assert!(store.replace_product(&mug).await.unwrap());
+    assert_eq!(
+        store.get_product(a.id, mug.id).await.unwrap(),
+        Some(mug.clone())
+    );
+    let teapot = ProductQuery {
+        text: Some("teapot".into()),
+        ..Default::default()
+    };
+    assert_eq!(
+        product_ids(store, a.id, teapot.clone()).await,
+        HashSet::from([mug.id])
+    );
+    let old = ProductQuery {
+        text: Some("mug".into()),
+        ..Default::default()
+    };
+    assert!(product_ids(store, a.id, old).await.is_empty());
+    let cheap = ProductQuery {
+        max_price: Some(2000),
+        ..Default::default()
+    };
+    assert!(product_ids(store, a.id, cheap).await.is_empty());
+    // Delete removes it from reads and search.
+    assert!(store.delete_product(a.id, mug.id).await.unwrap());
+    assert!(!store.delete_product(a.id, mug.id).await.unwrap());
+    assert_eq!(store.get_product(a.id, mug.id).await.unwrap(), None);
+    assert!(product_ids(store, a.id, teapot).await.is_empty());
+}
+
+async fn product_list_filters(store: Arc<dyn Store>) {
+    let store = &*store;
+    let a = workspace(store).await;
+    let other = workspace(store).await;
+    let mut mug = product(a.id, "Blue coffee mug", &[(1000, Some(0)), (2000, Some(5))]);
+    mug.category = Some("kitchen".into());
+    mug.tags = vec!["ceramic".into()];
+    let mut shirt = product(a.id, "Shirt", &[(3000, Some(0))]);
+    shirt.description = Some("Organic cotton, very blue".into());
+    shirt.variants[0].sku = Some("SHIRT-XL".into());
+    let lamp = product(a.id, "Lamp", &[(500, None)]);
+    for p in [&mug, &shirt, &lamp] {
+        store.insert_product(p).await.unwrap();
+    }
+    store
+        .insert_product(&product(other.id, "Blue mug", &[(1000, None)]))
+        .await
+        .unwrap();
+    let ids = |q: ProductQuery| product_ids(store, a.id, q);
+    let text = |t: &str| ProductQuery {
+        text: Some(t.into()),
+        ..Default::default()
+    };
+    assert_eq!(
+        ids(Default::default()).await,
+        HashSet::from([mug.id, shirt.id, lamp.id])
+    );
+    // Text: title, description, tags and SKUs, by word prefix, every word required.
+    assert_eq!(ids(text("blue")).await, HashSet::from([mug.id, shirt.id]));
+    assert_eq!(ids(text("coff mug")).await, HashSet::from([mug.id]));
+    assert_eq!(ids(text("ceramic")).await, HashSet::from([mug.id]));
+    assert_eq!(ids(text("shirt-xl")).await, HashSet::from([shirt.id]));
+    assert!(ids(text("blue lamp")).await.is_empty());
+    assert!(ids(text("\"*")).await.is_empty());
+    // Category.
+    let kitchen = ProductQuery {
+        category: Some("kitchen".into()),
+        ..Default::default()
+    };
+    assert_eq!(ids(kitchen).await, HashSet::from([mug.id]));
+    // Price, on any variant.
+    let q = ProductQuery {
+        min_price: Some(1500),
+        ..Default::default()
+    };
+    assert_eq!(ids(q).await, HashSet::from([mug.id, shirt.id]));
+    let q = ProductQuery {
+        max_price: Some(1000),
+        ..Default::default()
+    };
+    assert_eq!(ids(q).await, HashSet::from([mug.id, lamp.id]));
+    let q = ProductQuery {
+        min_price: Some(1500),
+        max_price: Some(2500),
+        ..Default::default()
+    };
+    assert_eq!(ids(q).await, HashSet::from([mug.id]));
+    // Stock: some variant untracked or above zero.
+    let q = ProductQuery {
+        in_stock: Some(true),
+        ..Default::default()
+    };
+    assert_eq!(ids(q).await, HashSet::from([mug.id, lamp.id]));
+    // `false`: sold out, no variant in stock.
+    let q = ProductQuery {
+        in_stock: Some(false),
+        ..Default::default()
+    };
+    assert_eq!(ids(q).await, HashSet::from([shirt.id]));
+    // One variant must meet the price and stock conditions together.
+    let q = ProductQuery {
+        max_price: Some(1000),
+        in_stock: Some(true),
+        ..Default::default()
+    };
+    assert_eq!(ids(q).await, HashSet::from([lamp.id]));
+}
+
+async fn product_pages_cover_every_row_once(store: Arc<dyn Store>) {
+    let store = &*store;
+    let a = workspace(store).await;
+    // Equal creation times: the id breaks the tie.
+    let at = now();
+    let mut all = HashSet::new();
+    for i in 0..25 {
+        let mut p = product(a.id, &format!("Item {i}"), &[(i, None)]);
+        p.created_at = at;
+        p.updated_at = at;
+        store.insert_product(&p).await.unwrap();
+        all.insert(p.id);
+    }
+    let mut seen = Vec::new();
+    let mut after = None;
+    loop {
+        let q = ProductQuery {
+            limit: 7,
+            after,
+            ..Default::default()
+        };
+        let page = store.list_products(a.id, &q).await.unwrap();
+        assert!(page.items.len() <= 7);
+        seen.extend(page.items.iter().map(|p| p.id));
+        match page.next_cursor {
+            Some(c) => after = Some(Cursor::decode(&c).unwrap()),
+            None => break,
+        }
+    }
+    assert_eq!(seen.len(), 25);
+    assert_eq!(seen.iter().copied().collect::<HashSet<_>>(), all);
 }

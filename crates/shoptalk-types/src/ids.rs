@@ -69,3 +69,5 @@ id_type!(/// A domain event (the `webhook-id` of its deliveries).
     EventId);
 id_type!(/// A saved reply agents insert with its `/shortcut`.
     CannedResponseId);
+id_type!(/// A product of the workspace's catalog.
+    ProductId);

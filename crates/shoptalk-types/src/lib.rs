@@ -4,6 +4,7 @@
 //! API Boundary: everything here is public contract. Extend, don't break.
 
 pub mod content;
+pub mod currency;
 pub mod frames;
 pub mod ids;
 pub mod model;

@@ -758,3 +758,106 @@ mod tests {
         assert!(serde_json::from_value::<WidgetSettings>(json!({"colour": "#000000"})).is_err());
     }
 }
+
+// ---------------------------------------------------------------- product catalog
+
+/// Title and description of a product in one language.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LocalizedText {
+    pub title: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+}
+
+/// One buyable form of a product (a size, a colour). Prices are integers of the product
+/// currency's minor units (cents for EUR, yen for JPY).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Variant {
+    /// Unique within the product; generated when a write leaves it empty.
+    #[serde(default)]
+    pub id: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub sku: Option<String>,
+    pub title: String,
+    /// E.g. `{"size": "M", "colour": "blue"}`.
+    #[serde(default)]
+    pub options: std::collections::BTreeMap<String, String>,
+    /// 0 ..= 10^12.
+    pub price_minor: i64,
+    /// The "was" price; greater than `price_minor`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub compare_at_minor: Option<i64>,
+    /// Units in stock; absent when stock is not tracked.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub inventory: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image_url: Option<String>,
+}
+
+/// A product of the workspace's catalog.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct Product {
+    pub id: ProductId,
+    pub workspace_id: WorkspaceId,
+    /// The shop's own id, unique in the workspace.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external_id: Option<String>,
+    pub title: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
+    pub tags: Vec<String>,
+    pub images: Vec<String>,
+    /// ISO 4217, e.g. `EUR`.
+    pub currency: String,
+    /// By BCP 47 language tag.
+    pub localized: std::collections::BTreeMap<String, LocalizedText>,
+    pub variants: Vec<Variant>,
+    #[schema(value_type = String, format = DateTime)]
+    pub created_at: Timestamp,
+    #[schema(value_type = String, format = DateTime)]
+    pub updated_at: Timestamp,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewProduct {
+    #[serde(default)]
+    pub external_id: Option<String>,
+    pub title: String,
+    #[serde(default)]
+    pub description: Option<String>,
+    #[serde(default)]
+    pub url: Option<String>,
+    #[serde(default)]
+    pub category: Option<String>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    #[serde(default)]
+    pub images: Vec<String>,
+    pub currency: String,
+    #[serde(default)]
+    pub localized: std::collections::BTreeMap<String, LocalizedText>,
+    pub variants: Vec<Variant>,
+}
+
+/// Absent fields are left alone; `variants` replaces the whole list.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProductPatch {
+    pub external_id: Option<String>,
+    pub title: Option<String>,
+    pub description: Option<String>,
+    pub url: Option<String>,
+    pub category: Option<String>,
+    pub tags: Option<Vec<String>>,
+    pub images: Option<Vec<String>>,
+    pub currency: Option<String>,
+    pub localized: Option<std::collections::BTreeMap<String, LocalizedText>>,
+    pub variants: Option<Vec<Variant>>,
+}

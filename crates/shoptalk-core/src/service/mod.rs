@@ -9,6 +9,7 @@ mod conversations;
 mod events;
 mod media;
 mod messages;
+mod products;
 mod webhooks;
 mod widget;
 mod widget_settings;
@@ -17,6 +18,7 @@ pub use actor::{Actor, Capability};
 pub use conversations::ConversationFilter;
 pub use media::{BlobStore, MAX_UPLOAD_BYTES, Upload};
 pub use messages::{LogPosition, SendTicket, Sent};
+pub use products::ProductFilter;
 pub use widget::WidgetSessionRequest;
 pub use widget_settings::is_open;
 

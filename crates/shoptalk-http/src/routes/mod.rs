@@ -13,6 +13,7 @@ pub mod events;
 pub mod health;
 pub mod media;
 pub mod messages;
+pub mod products;
 pub mod webhooks;
 pub mod widget;
 pub mod workspace;

@@ -23,6 +23,10 @@ const UNIQUE_RULES: &[(&str, &str)] = &[
         "canned_responses.workspace_id, canned_responses.shortcut",
         "canned_response_shortcut",
     ),
+    (
+        "products.workspace_id, products.external_id",
+        "product_external_id",
+    ),
     ("workspaces.id", "workspace_id"),
     ("agents.id", "agent_id"),
     ("sessions.token_hash", "session_token"),

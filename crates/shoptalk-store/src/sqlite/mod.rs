@@ -24,6 +24,7 @@ mod jobs;
 mod keyset;
 mod media;
 mod messages;
+mod products;
 mod rows;
 mod webhooks;
 mod workspaces;
@@ -391,6 +392,28 @@ impl Store for SqliteStore {
             include_private,
         )
         .await
+    }
+
+    // -- product catalog
+
+    async fn insert_product(&self, product: &Product) -> StoreResult<()> {
+        products::insert(&self.db, product).await
+    }
+
+    async fn get_product(&self, ws: WorkspaceId, id: ProductId) -> StoreResult<Option<Product>> {
+        products::get(&self.db, ws, id).await
+    }
+
+    async fn replace_product(&self, product: &Product) -> StoreResult<bool> {
+        products::replace(&self.db, product).await
+    }
+
+    async fn delete_product(&self, ws: WorkspaceId, id: ProductId) -> StoreResult<bool> {
+        products::delete(&self.db, ws, id).await
+    }
+
+    async fn list_products(&self, ws: WorkspaceId, q: &ProductQuery) -> StoreResult<Page<Product>> {
+        products::list(&self.db, ws, q).await
     }
 
     // -- canned responses
