@@ -16,6 +16,9 @@ use shoptalk_types::ids::*;
 use shoptalk_types::model::*;
 use std::time::{Duration, Instant};
 
+#[path = "support/bench_workspace.rs"]
+mod bench_workspace;
+
 const WORDS: &[&str] = &[
     "blue", "red", "green", "linen", "cotton", "wool", "ceramic", "steel", "oak", "mug", "shirt",
     "lamp", "chair", "scarf", "teapot", "bowl", "jacket", "candle", "vase", "towel",
@@ -98,48 +101,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let dir = tempfile::TempDir::new_in(arg(2, &std::env::temp_dir().to_string_lossy()))?;
     let store = SqliteStore::open(&dir.path().join("bench.db")).await?;
 
-    let ws = WorkspaceId::new();
-    let t = Timestamp::now();
-    store
-        .create_workspace(
-            &WorkspaceRecord {
-                workspace: Workspace {
-                    id: ws,
-                    name: "Bench".into(),
-                    widget_key: "stw_bench".into(),
-                    identity_required: false,
-                    allowed_origins: vec![],
-                    widget: Default::default(),
-                    created_at: t,
-                },
-                identity_secret: "s".into(),
-            },
-            &AgentRecord {
-                agent: Agent {
-                    id: AgentId::new(),
-                    workspace_id: ws,
-                    email: "a@bench.test".into(),
-                    name: "A".into(),
-                    role: Role::Owner,
-                    active: true,
-                    created_at: t,
-                },
-                password_hash: "x".into(),
-            },
-            &ApiKeyRecord {
-                key: ApiKey {
-                    id: ApiKeyId::new(),
-                    name: "k".into(),
-                    prefix: "stk_".into(),
-                    scope: Scope::Admin,
-                    created_at: t,
-                    revoked_at: None,
-                },
-                workspace_id: ws,
-                key_hash: "h".into(),
-            },
-        )
-        .await?;
+    let (ws, _owner) = bench_workspace::create(&store).await?;
 
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
     let seeding = Instant::now();

@@ -27,6 +27,9 @@ use shoptalk_types::ids::*;
 use shoptalk_types::model::*;
 use std::time::{Duration, Instant};
 
+#[path = "support/bench_workspace.rs"]
+mod bench_workspace;
+
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().skip(1).collect();
@@ -39,49 +42,8 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let path = dir.path().join("bench.db");
     let store = SqliteStore::open(&path).await?;
 
-    let ws = WorkspaceId::new();
-    let agent = AgentId::new();
+    let (ws, agent) = bench_workspace::create(&store).await?;
     let t = Timestamp::now();
-    store
-        .create_workspace(
-            &WorkspaceRecord {
-                workspace: Workspace {
-                    id: ws,
-                    name: "Bench".into(),
-                    widget_key: "stw_bench".into(),
-                    identity_required: false,
-                    allowed_origins: vec![],
-                    widget: Default::default(),
-                    created_at: t,
-                },
-                identity_secret: "s".into(),
-            },
-            &AgentRecord {
-                agent: Agent {
-                    id: agent,
-                    workspace_id: ws,
-                    email: "a@bench.test".into(),
-                    name: "A".into(),
-                    role: Role::Owner,
-                    active: true,
-                    created_at: t,
-                },
-                password_hash: "x".into(),
-            },
-            &ApiKeyRecord {
-                key: ApiKey {
-                    id: ApiKeyId::new(),
-                    name: "k".into(),
-                    prefix: "stk_".into(),
-                    scope: Scope::Admin,
-                    created_at: t,
-                    revoked_at: None,
-                },
-                workspace_id: ws,
-                key_hash: "h".into(),
-            },
-        )
-        .await?;
     if webhook {
         store
             .insert_webhook(&WebhookRecord {
