@@ -3,6 +3,7 @@
 //! edges (`shoptalk-http`, `shoptalk-store`) plug into the traits defined here.
 
 pub mod auth;
+pub mod commerce_store;
 pub mod committer;
 pub mod cursor;
 pub mod error;

@@ -233,7 +233,7 @@ pub struct Job {
 // ---------------------------------------------------------------- the contract
 
 #[async_trait]
-pub trait Store: Send + Sync + 'static {
+pub trait Store: crate::commerce_store::CommerceStore + Send + Sync + 'static {
     /// Readiness: the database answers.
     async fn ping(&self) -> StoreResult<()>;
 

@@ -71,3 +71,11 @@ id_type!(/// A saved reply agents insert with its `/shortcut`.
     CannedResponseId);
 id_type!(/// A product of the workspace's catalog.
     ProductId);
+id_type!(/// A contact's shopping cart.
+    CartId);
+id_type!(/// An order a contact placed.
+    OrderId);
+id_type!(/// A request to return items of an order.
+    ReturnId);
+id_type!(/// A payment asked of a contact (a pay link).
+    PaymentId);

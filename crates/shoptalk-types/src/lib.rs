@@ -3,6 +3,7 @@
 //!
 //! API Boundary: everything here is public contract. Extend, don't break.
 
+pub mod commerce;
 pub mod content;
 pub mod currency;
 pub mod frames;

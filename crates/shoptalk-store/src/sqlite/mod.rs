@@ -13,6 +13,7 @@
 //! ([`checkpoint`]).
 
 mod canned;
+mod commerce;
 mod checkpoint;
 mod contact_events;
 mod contacts;
