@@ -5,6 +5,7 @@
 //                             it fetches on demand: their names are compiled into it
 //   app/index.html            the agent app (at /app), its chunks under assets/
 //   demo/index.html           the demo storefront (at /demo)
+//   pay/index.html            the pay page of payment links (at /pay/<payment id>)
 //   manifest.json             {"widget": "assets/widget-<hash>.js"} for the server
 // Usage: node scripts/build.mjs <out-dir>
 import { build } from "vite";
@@ -20,7 +21,7 @@ const shared = {
   logLevel: "warn",
 };
 
-// The app and the demo page: ordinary HTML entries, hashed chunks.
+// The app, the demo page and the pay page: ordinary HTML entries, hashed chunks.
 await build({
   ...shared,
   root: join(root, "src"),
@@ -33,6 +34,7 @@ await build({
       input: {
         app: join(root, "src/app/index.html"),
         demo: join(root, "src/demo/index.html"),
+        pay: join(root, "src/pay/index.html"),
       },
     },
   },

@@ -33,6 +33,10 @@ pub enum DomainError {
     /// The service cannot take the request right now (shutting down, overloaded).
     #[error("{0}")]
     Unavailable(&'static str),
+    /// An outside service the request depends on (a payment provider) refused or failed;
+    /// the message names it and says what it answered.
+    #[error("{0}")]
+    Upstream(String),
     #[error(transparent)]
     Store(#[from] StoreError),
 }

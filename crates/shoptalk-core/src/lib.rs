@@ -8,6 +8,7 @@ pub mod committer;
 pub mod cursor;
 pub mod error;
 pub mod fanout;
+pub mod payment_gateway;
 pub mod presence;
 pub mod store;
 

@@ -118,8 +118,27 @@ pub struct ProductQuery {
     /// price bounds; `false`: no variant is in stock.
     pub in_stock: Option<bool>,
     pub limit: u32,
-    /// Newest first; the cursor is (created_at in ms, id) of the last item seen.
+    /// Newest first; the cursor is (created_at in ms, id) of the last item seen. With `text`
+    /// the cursor is opaque to callers (and ties within a millisecond break by insertion).
     pub after: Option<Cursor>,
+}
+
+/// What [`Store::import_products`] does with a product whose `external_id` a stored product
+/// of the workspace already has.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OnExistingProduct {
+    /// Skip it: [`ImportOutcome::ExternalIdTaken`].
+    Skip,
+    /// Write it over the stored one, which keeps its `id` and `created_at`.
+    Replace,
+}
+
+/// What became of one product of [`Store::import_products`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportOutcome {
+    Created,
+    Updated,
+    ExternalIdTaken,
 }
 
 // ---------------------------------------------------------------- message log writes
@@ -409,11 +428,25 @@ pub trait Store: crate::commerce_store::CommerceStore + Send + Sync + 'static {
     /// `Duplicate("product_external_id")` when the external id is taken in the workspace.
     async fn insert_product(&self, product: &Product) -> StoreResult<()>;
     async fn get_product(&self, ws: WorkspaceId, id: ProductId) -> StoreResult<Option<Product>>;
+    /// The product with this `external_id` (the shop's own id, e.g. `shopify:632910392`).
+    async fn product_by_external_id(
+        &self,
+        ws: WorkspaceId,
+        external_id: &str,
+    ) -> StoreResult<Option<Product>>;
     /// Replaces the stored product (same workspace and id) whole; `false` when there is none.
     /// Same duplicate rule as insert.
     async fn replace_product(&self, product: &Product) -> StoreResult<bool>;
     async fn delete_product(&self, ws: WorkspaceId, id: ProductId) -> StoreResult<bool>;
     async fn list_products(&self, ws: WorkspaceId, q: &ProductQuery) -> StoreResult<Page<Product>>;
+    /// Writes products (each into its own workspace) in one transaction, each whole or not
+    /// at all, in order: a later product with the same `external_id` meets the earlier one as
+    /// stored. Returns one outcome per product.
+    async fn import_products(
+        &self,
+        products: &[Product],
+        on_existing: OnExistingProduct,
+    ) -> StoreResult<Vec<ImportOutcome>>;
 
     // -- behaviour events
     /// Stores the events whose `(workspace, id)` is new, in one transaction, and emits

@@ -118,6 +118,7 @@ impl From<DomainError> for ApiError {
                 retry_after: Some(1),
                 ..Self::new(StatusCode::SERVICE_UNAVAILABLE, "unavailable", m)
             },
+            DomainError::Upstream(m) => Self::new(StatusCode::BAD_GATEWAY, "upstream_failed", m),
             DomainError::Store(StoreError::Duplicate(what)) => Self::new(
                 StatusCode::CONFLICT,
                 "conflict",

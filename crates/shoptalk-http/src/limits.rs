@@ -1,5 +1,5 @@
-//! Per-client-IP rate limits for the unauthenticated doors: login (password guessing) and
-//! widget sessions (contact spam). Authenticated traffic is limited per credential elsewhere.
+//! Per-client-IP rate limits for the unauthenticated doors: login (password guessing),
+//! widget sessions (contact spam) and card attempts on the pay page (card testing). Authenticated traffic is limited per credential elsewhere.
 //!
 //! The client IP is the TCP peer (`ConnectInfo`). `X-Forwarded-For` is deliberately not
 //! trusted: anyone can send it, so honouring it by default would let an attacker pick a
@@ -52,6 +52,8 @@ impl IpLimiter {
 pub struct Limits {
     pub login: IpLimiter,
     pub widget_sessions: IpLimiter,
+    /// Card attempts on the hosted pay page.
+    pub pay_attempts: IpLimiter,
 }
 
 impl Limits {
@@ -59,6 +61,7 @@ impl Limits {
         Self {
             login: IpLimiter::per_minute(config.login_per_minute),
             widget_sessions: IpLimiter::per_minute(config.widget_sessions_per_minute),
+            pay_attempts: IpLimiter::per_minute(config.pay_attempts_per_minute),
         }
     }
 }

@@ -64,12 +64,19 @@ use utoipa::{IntoResponses, Modify, OpenApi};
         routes::products::get_product,
         routes::products::update_product,
         routes::products::delete_product,
+        routes::products::import_products,
         routes::media::upload_media,
         routes::media::download_media,
         routes::webhooks::list_webhooks,
         routes::webhooks::create_webhook,
         routes::webhooks::delete_webhook,
         routes::webhooks::list_deliveries,
+        routes::links::follow_link,
+        routes::payments::create_payment,
+        routes::payments::get_payment,
+        routes::pay::get_pay_page,
+        routes::pay::pay_with_test_card,
+        routes::stripe_webhooks::receive_stripe_event,
         crate::ws::upgrade,
     ),
     components(schemas(shoptalk_types::model::ErrorBody, shoptalk_types::model::ErrorDetail)),
@@ -88,6 +95,8 @@ use utoipa::{IntoResponses, Modify, OpenApi};
         (name = "products", description = "The shop's product catalog"),
         (name = "media", description = "Attachments"),
         (name = "webhooks", description = "Outbound, signed event delivery"),
+        (name = "links", description = "Tracked links sent in messages"),
+        (name = "payments", description = "Pay links, the hosted pay page and payment providers"),
         (name = "realtime", description = "The WebSocket protocol"),
         (name = "operations", description = "Health, metrics and this document"),
     )
@@ -168,6 +177,14 @@ error_set!(
 error_set!(
     /// Rules that depend on other data.
     ConflictError: "409" => "Conflicts with existing data (e.g. a duplicate)",
+);
+error_set!(
+    /// Routes that call a payment provider.
+    UpstreamError: "502" => "The payment provider refused or failed (the message names it)",
+);
+error_set!(
+    /// Paying on the hosted pay page.
+    PaymentDeclinedError: "402" => "The card was declined; nothing was charged",
 );
 error_set!(
     /// Rate-limited routes.

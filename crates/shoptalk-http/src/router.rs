@@ -18,7 +18,7 @@ use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, delete, get, patch, post};
-use shoptalk_core::service::{Actor, Capability, MAX_UPLOAD_BYTES};
+use shoptalk_core::service::{Actor, Capability, IMPORT_MAX_BYTES, MAX_UPLOAD_BYTES};
 use std::any::Any;
 use std::convert::Infallible;
 use std::sync::Arc;
@@ -79,6 +79,8 @@ pub enum BodyLimit {
     Json,
     /// `MAX_UPLOAD_BYTES`: attachments.
     Upload,
+    /// `IMPORT_MAX_BYTES`: bulk imports.
+    Import,
 }
 
 /// One entry of the table.
@@ -131,6 +133,13 @@ impl Route {
     const fn upload(self) -> Self {
         Self {
             body: BodyLimit::Upload,
+            ..self
+        }
+    }
+
+    const fn import(self) -> Self {
+        Self {
+            body: BodyLimit::Import,
             ..self
         }
     }
@@ -197,6 +206,7 @@ pub const ROUTES: &[Route] = &[
     route(Get, "/api/v1/products/{id}", Staff(Read), || get(products::get_product)),
     route(Patch, "/api/v1/products/{id}", Staff(Write), || patch(products::update_product)),
     route(Delete, "/api/v1/products/{id}", Staff(Write), || delete(products::delete_product)),
+    route(Post, "/api/v1/products/import", Staff(Write), || post(products::import_products)).idempotent().import(),
     // Attachments.
     route(Post, "/api/v1/media", Customer(Write), || post(media::upload_media)).upload(),
     route(Get, "/api/v1/media/{id}", Customer(Read), || get(media::download_media)),
@@ -205,6 +215,14 @@ pub const ROUTES: &[Route] = &[
     route(Post, "/api/v1/webhooks", Staff(Admin), || post(webhooks::create_webhook)).idempotent(),
     route(Delete, "/api/v1/webhooks/{id}", Staff(Admin), || delete(webhooks::delete_webhook)),
     route(Get, "/api/v1/webhooks/{id}/deliveries", Staff(Admin), || get(webhooks::list_deliveries)),
+    // Payments: pay links sent by staff, the hosted pay page's API, Stripe's webhooks.
+    route(Post, "/api/v1/payments", Staff(Write), || post(payments::create_payment)).idempotent(),
+    route(Get, "/api/v1/payments/{id}", Customer(Read), || get(payments::get_payment)),
+    route(Get, "/api/v1/pay/{id}", Public, || get(pay::get_pay_page)),
+    route(Post, "/api/v1/pay/{id}", Public, || post(pay::pay_with_test_card)),
+    route(Post, "/api/v1/integrations/stripe/webhooks/{workspace_id}", Public, || post(stripe_webhooks::receive_stripe_event)),
+    // Tracked links in messages: the click is counted, the redirect goes to the URL sent.
+    route(Get, "/r/{token}", Public, || get(links::follow_link)),
     // Real time.
     route(Get, "/api/v1/ws", Customer(Read), || get(crate::ws::upgrade)).token_in_query(),
 ];
@@ -295,6 +313,7 @@ fn mount(route: &Route, api: &ApiState) -> MethodRouter<ApiState> {
     let limit = match route.body {
         BodyLimit::Json => api.shared.config.max_body_bytes,
         BodyLimit::Upload => MAX_UPLOAD_BYTES,
+        BodyLimit::Import => IMPORT_MAX_BYTES,
     };
     let mut method_router = (route.mount)();
     if route.idempotent {

@@ -15,6 +15,8 @@ pub struct HttpConfig {
     pub login_per_minute: u32,
     /// Widget sessions that may be opened per client IP per minute.
     pub widget_sessions_per_minute: u32,
+    /// Card attempts one client IP may make on the hosted pay page per minute.
+    pub pay_attempts_per_minute: u32,
     /// Frames queued for one socket before it is considered too slow and disconnected.
     pub ws_send_queue_frames: usize,
     /// WebSocket read buffer per connection, in bytes.
@@ -35,6 +37,7 @@ impl Default for HttpConfig {
             max_body_bytes: 256 * 1024,
             login_per_minute: 10,
             widget_sessions_per_minute: 30,
+            pay_attempts_per_minute: 20,
             ws_send_queue_frames: 256,
             ws_read_buffer_bytes: 4 * 1024,
             ws_write_buffer_bytes: 4 * 1024,

@@ -6,8 +6,10 @@
 //! | `/assets/{*path}` | content-hashed bundles: the widget, the app's chunks | a year, immutable |
 //! | `/widget.js` | the stable embed URL: a redirect to the current widget bundle | 5 minutes |
 //! | `/app`, `/app/{*rest}` | the agent app, a SPA: every path gets its `index.html` | revalidated |
+//! | `/pay/{id}` | the pay page of a payment link (it reads the payment from the API) | revalidated |
 //! | `/` | a redirect to `/app` | |
 //! | `/demo` | the demo storefront with the demo widget key (`shoptalk demo` only) | revalidated |
+//! | `/demo/products/{category}/{slug}.svg` | the demo catalog's pictures, drawn on request ([`demo_art`]; `shoptalk demo` only) | a day |
 //!
 //! These routes need no credentials and are not API, so they live outside the route table
 //! ([`crate::router::ROUTES`]); [`crate::router()`] merges them in. Files are negotiated
@@ -28,6 +30,8 @@ use axum::middleware;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use shoptalk_web::Asset;
+
+pub mod demo_art;
 
 /// The policy of every HTML page: scripts, styles and fonts only from this server, no inline
 /// code, no framing.
@@ -57,9 +61,16 @@ pub fn router(state: &AppState) -> Router {
         .route("/assets/{*path}", get(hashed_asset))
         .route("/app", get(app))
         .route("/app/", get(app))
-        .route("/app/{*rest}", get(app));
+        .route("/app/{*rest}", get(app))
+        .route("/pay/{id}", get(pay));
     if let Some(page) = state.config.demo_widget_key.as_deref().and_then(demo_page) {
         router = router.route("/demo", get(move || demo(page.clone())));
+    }
+    if state.config.demo_widget_key.is_some() {
+        router = router.route(
+            "/demo/products/{category}/{file}",
+            get(demo_art::product_picture),
+        );
     }
     router
         .method_not_allowed_fallback(method_not_allowed)
@@ -107,9 +118,19 @@ async fn widget() -> Response {
 
 /// `GET /app…`: the agent app's page; the app routes within itself.
 async fn app(request: HeaderMap) -> Response {
-    match shoptalk_web::asset("app/index.html") {
-        Some(index) => html(serve(index, &request, REVALIDATE)),
-        None => ApiError::not_found("the agent app").into_response(),
+    page("app/index.html", "the agent app", &request)
+}
+
+/// `GET /pay/{id}`: the pay page; the page itself reads the id from its URL and asks the API.
+async fn pay(request: HeaderMap) -> Response {
+    page("pay/index.html", "the pay page", &request)
+}
+
+/// A built HTML page, served with the security headers of every page.
+fn page(path: &str, what: &str, request: &HeaderMap) -> Response {
+    match shoptalk_web::asset(path) {
+        Some(index) => html(serve(index, request, REVALIDATE)),
+        None => ApiError::not_found(what).into_response(),
     }
 }
 

@@ -239,6 +239,26 @@ async fn the_agent_app_answers_every_path_under_app() {
 }
 
 #[tokio::test]
+async fn the_pay_page_answers_under_pay_with_the_page_headers() {
+    let t = TestApp::new().await;
+    let index = shoptalk_web::asset("pay/index.html").unwrap().raw;
+    let res = get(&t, "/pay/0190a0b2-7c3d-7e4f-8a9b-0c1d2e3f4a5b", &[]).await;
+    assert_html_page(&res);
+    assert_eq!(res.bytes, index);
+    // The page's script, never inline: the CSP allows only this server's files.
+    let page = res.text();
+    assert!(
+        page.contains("<script type=\"module\" crossorigin src=\"/assets/"),
+        "{page}"
+    );
+    for path in ["/pay", "/pay/", "/pay/a/b"] {
+        get(&t, path, &[])
+            .await
+            .assert_error(StatusCode::NOT_FOUND, "not_found");
+    }
+}
+
+#[tokio::test]
 async fn the_demo_page_exists_only_in_the_demo() {
     let t = TestApp::new().await;
     get(&t, "/demo", &[])

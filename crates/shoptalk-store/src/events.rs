@@ -22,6 +22,9 @@ pub const CONTACT_CREATED: &str = "contact.created";
 pub const CONTACT_UPDATED: &str = "contact.updated";
 pub const CONTACT_MERGED: &str = "contact.merged";
 pub const CONTACT_EVENT_TRACKED: &str = "contact.event_tracked";
+/// Emitted by the store itself; other commerce events come with the write (`Emit`).
+pub const CART_ABANDONED: &str = "cart.abandoned";
+pub const LINK_CLICKED: &str = "link.clicked";
 
 /// A new event happening now.
 pub fn event(kind: &str, workspace_id: WorkspaceId, data: Value) -> Event {

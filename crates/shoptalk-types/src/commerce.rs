@@ -40,6 +40,20 @@ impl Default for ShopSettings {
     }
 }
 
+/// Changes some shop settings (`PATCH /api/v1/shop`); absent fields are left alone.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ShopSettingsPatch {
+    #[serde(default)]
+    pub currency: Option<String>,
+    #[serde(default)]
+    pub locale: Option<String>,
+    #[serde(default)]
+    pub abandon_after_minutes: Option<u32>,
+    #[serde(default)]
+    pub payment_provider: Option<PaymentProviderKind>,
+}
+
 // ---------------------------------------------------------------- carts
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
@@ -462,6 +476,64 @@ pub struct NewPayment {
     pub conversation_id: Option<ConversationId>,
 }
 
+/// What the hosted pay page (`/pay/{id}`) shows: what is being paid for, never who pays.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct PayPage {
+    pub id: PaymentId,
+    pub shop_name: String,
+    pub description: String,
+    pub amount_minor: i64,
+    pub currency: String,
+    pub status: PaymentStatus,
+    /// `test`: the page takes test cards; otherwise the customer pays at `pay_url`.
+    pub provider: PaymentProviderKind,
+    pub pay_url: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub order_number: Option<String>,
+    /// The order's lines (or the cart's) when the payment is for one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lines: Option<Vec<PayPageLine>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct PayPageLine {
+    pub title: String,
+    pub quantity: u32,
+    pub unit_price_minor: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub image_url: Option<String>,
+}
+
+/// A card entered on the test provider's pay page. `4242 4242 4242 4242` pays,
+/// `4000 0000 0000 0002` is declined; spaces and dashes are ignored.
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TestCardPayment {
+    pub card_number: String,
+}
+
+// ---------------------------------------------------------------- shopping in messages
+
+/// A shopping button pressed in a conversation
+/// (`POST /api/v1/conversations/{id}/shop-actions`).
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ShopActionRequest {
+    /// `add_to_cart`, `buy` or `checkout`.
+    pub action: crate::content::Action,
+    /// The message the button was on.
+    #[serde(default)]
+    pub message_id: Option<MessageId>,
+}
+
+/// What a shopping button did: the contact's cart after it, and the pay link it asked for.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ShopActionResult {
+    pub cart: Cart,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment: Option<Payment>,
+}
+
 // ---------------------------------------------------------------- integrations
 
 /// A workspace's connection to Shopify. Secrets are write-only: reads show whether they are
@@ -504,6 +576,20 @@ pub struct Integrations {
     pub shopify: Option<ShopifySettings>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub stripe: Option<StripeSettings>,
+}
+
+/// Connects, changes or disconnects integrations (`PATCH /api/v1/integrations`): an absent
+/// key leaves that integration alone, `null` disconnects it, an object connects it or
+/// changes it (a secret left out keeps the stored one).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct IntegrationsPatch {
+    #[serde(default, with = "crate::model::double_option")]
+    #[schema(value_type = Option<ShopifySettings>)]
+    pub shopify: Option<Option<ShopifySettings>>,
+    #[serde(default, with = "crate::model::double_option")]
+    #[schema(value_type = Option<StripeSettings>)]
+    pub stripe: Option<Option<StripeSettings>>,
 }
 
 // ---------------------------------------------------------------- tracked links

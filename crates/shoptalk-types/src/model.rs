@@ -145,6 +145,18 @@ pub struct WidgetConfig {
     pub available: bool,
     /// At least one agent has the agent app open with presence `online`.
     pub agents_online: bool,
+    /// How the shop shows prices.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub shop: Option<WidgetShop>,
+}
+
+/// The shop's currency and the locale its prices are formatted in.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct WidgetShop {
+    /// ISO 4217, e.g. `EUR`.
+    pub currency: String,
+    /// BCP 47, e.g. `de-DE`.
+    pub locale: String,
 }
 
 /// An agent's live presence (`GET /api/v1/agents/presence`): kept in memory, never stored.
@@ -528,7 +540,7 @@ pub struct ConversationPatch {
 }
 
 /// Distinguishes an absent field (`None`) from an explicit `null` (`Some(None)`).
-mod double_option {
+pub(crate) mod double_option {
     use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
     pub fn serialize<T: Serialize, S: Serializer>(
@@ -644,6 +656,14 @@ pub const EVENT_TYPES: &[&str] = &[
     "contact.updated",
     "contact.merged",
     "contact.event_tracked",
+    "cart.updated",
+    "cart.abandoned",
+    "order.created",
+    "order.updated",
+    "order.action_requested",
+    "return.updated",
+    "payment.updated",
+    "link.clicked",
 ];
 
 /// The body of every outbound webhook delivery.
@@ -860,4 +880,26 @@ pub struct ProductPatch {
     pub currency: Option<String>,
     pub localized: Option<std::collections::BTreeMap<String, LocalizedText>>,
     pub variants: Option<Vec<Variant>>,
+}
+
+/// What a bulk import of products did. Counts are of products; `errors` names each refused
+/// product's problems one by one.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ProductImportReport {
+    pub created: u32,
+    pub updated: u32,
+    /// Products written not at all.
+    pub failed: u32,
+    pub errors: Vec<ProductImportError>,
+}
+
+/// One problem of a bulk import.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, ToSchema)]
+pub struct ProductImportError {
+    /// JSON: the product's index in `products`. CSV: the record's row as a spreadsheet shows
+    /// it (the header is row 1).
+    pub row: u32,
+    /// JSON: the path in the product (`variants[0].price_minor`). CSV: the column.
+    pub field: String,
+    pub message: String,
 }

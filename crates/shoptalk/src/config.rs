@@ -15,6 +15,10 @@ pub struct Config {
     pub data_dir: PathBuf,
     /// Address the HTTP server listens on.
     pub listen: SocketAddr,
+    /// The server's address as customers reach it (pay links), e.g.
+    /// `https://chat.example.com`; absent: `http://{listen}`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub public_url: Option<String>,
     pub log: LogConfig,
     pub http: HttpConfig,
     pub egress: EgressConfig,
@@ -50,6 +54,7 @@ impl Default for Config {
         Self {
             data_dir: PathBuf::from("shoptalk-data"),
             listen: SocketAddr::from(([127, 0, 0, 1], 8080)),
+            public_url: None,
             log: LogConfig::default(),
             http: HttpConfig::default(),
             egress: EgressConfig::default(),
@@ -68,7 +73,7 @@ impl Default for LogConfig {
 
 /// The top-level keys `SHOPTALK_*` variables may set. Other `SHOPTALK_*` variables (used by
 /// tests and tools) are not configuration and are ignored.
-const SECTIONS: &[&str] = &["data_dir", "listen", "log", "http", "egress"];
+const SECTIONS: &[&str] = &["data_dir", "listen", "public_url", "log", "http", "egress"];
 
 /// Overrides given on the command line; `None` leaves the lower layers alone.
 #[derive(Debug, Default, Serialize)]
@@ -113,6 +118,15 @@ impl Config {
     pub fn media_dir(&self) -> PathBuf {
         self.data_dir.join("media")
     }
+
+    /// The configured public URL without its trailing slash, or the address the server is
+    /// bound to (`bound`, which differs from `listen` when that asks for port 0).
+    pub fn public_url(&self, bound: SocketAddr) -> String {
+        match &self.public_url {
+            Some(url) => url.trim_end_matches('/').to_owned(),
+            None => format!("http://{bound}"),
+        }
+    }
 }
 
 /// `shoptalk config default`: every setting with its default and what it does.
@@ -128,6 +142,8 @@ pub fn default_toml() -> String {
 data_dir = "{data_dir}"
 # Address and port the HTTP server listens on.
 listen = "{listen}"
+# The server's address as customers reach it, used in pay links. Default: http://<listen>.
+# public_url = "https://chat.example.com"
 
 [log]
 # "text" for people, "json" for log pipelines.
@@ -142,6 +158,8 @@ max_body_bytes = {max_body}
 login_per_minute = {login}
 # Widget sessions one client IP may open per minute.
 widget_sessions_per_minute = {widget}
+# Card attempts one client IP may make on the hosted pay page per minute.
+pay_attempts_per_minute = {pay}
 # Frames queued for one WebSocket before it counts as too slow and is disconnected
 # (it reconnects and resumes without loss).
 ws_send_queue_frames = {queue}
@@ -162,6 +180,7 @@ allow_private = false
         max_body = h.max_body_bytes,
         login = h.login_per_minute,
         widget = h.widget_sessions_per_minute,
+        pay = h.pay_attempts_per_minute,
         queue = h.ws_send_queue_frames,
         rbuf = h.ws_read_buffer_bytes,
         wbuf = h.ws_write_buffer_bytes,

@@ -7,10 +7,12 @@ use anyhow::Context;
 use shoptalk_core::App;
 use shoptalk_core::committer::GroupCommitter;
 use shoptalk_core::fanout::Fanout;
+use shoptalk_core::payment_gateway::PaymentGateways;
 use shoptalk_core::service::{BlobStore, Lifetimes, UrlGuard};
 use shoptalk_core::store::Store;
 use shoptalk_http::AppState;
 use shoptalk_http::ws::Hub;
+use shoptalk_integrations::stripe::StripeGateway;
 use shoptalk_jobs::egress::{self, EgressPolicy};
 use shoptalk_jobs::{JobRunner, WebhookDeliverer};
 use shoptalk_store::{DiskBlobStore, SqliteStore};
@@ -44,6 +46,7 @@ pub async fn offline_app(config: &Config) -> anyhow::Result<(App, JoinHandle<()>
     let store = open_store(config).await?;
     Ok(build_app(
         config,
+        config.listen,
         store,
         Arc::new(shoptalk_core::fanout::NoFanout),
     ))
@@ -51,6 +54,7 @@ pub async fn offline_app(config: &Config) -> anyhow::Result<(App, JoinHandle<()>
 
 fn build_app(
     config: &Config,
+    bound: SocketAddr,
     store: Arc<dyn Store>,
     fanout: Arc<dyn Fanout>,
 ) -> (App, JoinHandle<()>) {
@@ -64,8 +68,18 @@ fn build_app(
         presence: Arc::default(),
         url_guard: url_guard(egress_policy(config)),
         lifetimes: Lifetimes::default(),
+        payments: Arc::new(payment_gateways(config)),
+        public_url: config.public_url(bound).into(),
     };
     (app, committer_task)
+}
+
+/// The built-in test provider, and Stripe through the egress policy (a workspace's Stripe
+/// API base is chosen by its admins, like a webhook URL).
+fn payment_gateways(config: &Config) -> PaymentGateways {
+    let policy = egress_policy(config);
+    let stripe = StripeGateway::new(egress::client(policy), url_guard(policy));
+    PaymentGateways::default().with(Arc::new(stripe))
 }
 
 fn egress_policy(config: &Config) -> EgressPolicy {
@@ -118,7 +132,7 @@ pub async fn start(config: &Config, listener: TcpListener) -> anyhow::Result<Run
     let addr = listener.local_addr()?;
     let store = open_store(config).await?;
     let hub = Arc::new(Hub::new(&config.http));
-    let (app, committer_task) = build_app(config, store.clone(), hub.clone());
+    let (app, committer_task) = build_app(config, addr, store.clone(), hub.clone());
     let (stop, stopped) = watch::channel(false);
 
     let runner = JobRunner::new(store.clone()).with_handler(

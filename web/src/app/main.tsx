@@ -7,6 +7,7 @@ import "./styles/layout.css";
 import "./styles/inbox.css";
 import "./styles/conversation.css";
 import "./styles/settings.css";
+import "./styles/commerce.css";
 
 startApp();
 render(<App />, document.getElementById("root")!);

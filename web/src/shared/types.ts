@@ -1,5 +1,5 @@
 // Wire types of Shoptalk's REST API and WebSocket protocol, mirrored from the Rust crate
-// `shoptalk-types` (model.rs, content.rs, frames.rs). Keep the two in step.
+// `shoptalk-types` (model.rs, content.rs, frames.rs, commerce.rs). Keep the two in step.
 
 export type Uuid = string;
 export type Timestamp = string; // RFC 3339
@@ -188,6 +188,8 @@ export interface WidgetConfig {
   available: boolean;
   /// At least one agent has an open app with presence `online`.
   agents_online: boolean;
+  /// How the shop shows prices; absent on servers without a shop.
+  shop?: { currency: string; locale: string };
 }
 
 export interface Agent {
@@ -349,6 +351,290 @@ export interface ContactEvent {
   properties?: Record<string, unknown>;
   occurred_at: Timestamp;
   received_at: Timestamp;
+}
+
+// ------------------------------------------------------------------ catalog (model.rs)
+
+export interface LocalizedText {
+  title: string;
+  description?: string;
+}
+
+/// One buyable form of a product; prices in minor units of the product's currency.
+export interface Variant {
+  id: string;
+  sku?: string;
+  title: string;
+  options: Record<string, string>;
+  price_minor: number;
+  compare_at_minor?: number;
+  /// Units in stock; absent when stock is not tracked.
+  inventory?: number;
+  image_url?: string;
+}
+
+export interface Product {
+  id: Uuid;
+  workspace_id: Uuid;
+  external_id?: string;
+  title: string;
+  description?: string;
+  url?: string;
+  category?: string;
+  tags: string[];
+  images: string[];
+  currency: string;
+  localized: Record<string, LocalizedText>;
+  variants: Variant[];
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/// `GET /api/v1/products` filters.
+export interface ProductQuery {
+  q?: string;
+  category?: string;
+  min_price?: number;
+  max_price?: number;
+  in_stock?: boolean;
+  limit?: number;
+  cursor?: string;
+}
+
+// ------------------------------------------------------------------ commerce (commerce.rs)
+
+export type PaymentProviderKind = "test" | "stripe";
+
+export interface ShopSettings {
+  /// ISO 4217
+  currency: string;
+  /// BCP 47, used to format prices
+  locale: string;
+  /// 5 ..= 43200
+  abandon_after_minutes: number;
+  payment_provider: PaymentProviderKind;
+}
+
+export type CartStatus = "active" | "abandoned" | "converted";
+
+export interface CartItem {
+  /// Absent for the shop's products not in the catalog (carts ingested from Shopify).
+  product_id?: Uuid;
+  variant_id: string;
+  sku?: string;
+  title: string;
+  quantity: number;
+  unit_price_minor: number;
+  image_url?: string;
+}
+
+export interface Cart {
+  id: Uuid;
+  workspace_id: Uuid;
+  contact_id: Uuid;
+  status: CartStatus;
+  currency: string;
+  items: CartItem[];
+  subtotal_minor: number;
+  checkout_url?: string;
+  external_id?: string;
+  order_id?: Uuid;
+  version: number;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/// `POST /api/v1/contacts/{id}/cart/items`
+export interface CartItemChange {
+  product_id: Uuid;
+  variant_id?: string;
+  quantity: number;
+  set?: boolean;
+}
+
+export type OrderStatus =
+  | "placed"
+  | "paid"
+  | "fulfilled"
+  | "shipped"
+  | "delivered"
+  | "cancelled"
+  | "refunded"
+  | "partially_refunded";
+
+export interface OrderLine {
+  id: string;
+  product_id?: Uuid;
+  variant_id?: string;
+  sku?: string;
+  title: string;
+  quantity: number;
+  unit_price_minor: number;
+  image_url?: string;
+}
+
+export interface Fulfilment {
+  id: string;
+  /// `pending`, `in_transit`, `delivered`, … as the carrier reports.
+  status: string;
+  carrier?: string;
+  tracking_number?: string;
+  tracking_url?: string;
+  /// Line ids → quantities shipped; empty: the whole order.
+  lines: Record<string, number>;
+  created_at: Timestamp;
+}
+
+export interface Refund {
+  id: string;
+  amount_minor: number;
+  reason?: string;
+  lines: Record<string, number>;
+  created_at: Timestamp;
+}
+
+export interface TimelineEntry {
+  kind: string;
+  summary: string;
+  /// `agent:<id>`, `api_key:<id>`, `contact:<id>`, `shopify`, `stripe`, `system`
+  by: string;
+  at: Timestamp;
+}
+
+export interface Order {
+  id: Uuid;
+  workspace_id: Uuid;
+  contact_id: Uuid;
+  number: string;
+  external_id?: string;
+  status: OrderStatus;
+  currency: string;
+  lines: OrderLine[];
+  subtotal_minor: number;
+  shipping_minor: number;
+  tax_minor: number;
+  discount_minor: number;
+  total_minor: number;
+  refunded_minor: number;
+  fulfilments: Fulfilment[];
+  refunds: Refund[];
+  timeline: TimelineEntry[];
+  cart_id?: Uuid;
+  status_url?: string;
+  version: number;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/// `POST /api/v1/orders/{id}/actions`. `notify` defaults to true on the server.
+export type OrderAction =
+  | { type: "refund"; amount_minor?: number; reason?: string; lines?: Record<string, number>; notify?: boolean }
+  | { type: "cancel"; reason?: string; notify?: boolean }
+  | { type: "resend_tracking" }
+  | { type: "mark_paid" }
+  | { type: "fulfil"; carrier?: string; tracking_number?: string; tracking_url?: string; notify?: boolean }
+  | { type: "mark_delivered"; notify?: boolean };
+
+export type ReturnStatus = "requested" | "approved" | "rejected" | "received" | "refunded";
+
+export interface ReturnRequest {
+  id: Uuid;
+  workspace_id: Uuid;
+  order_id: Uuid;
+  contact_id: Uuid;
+  status: ReturnStatus;
+  /// Order line ids → quantities to return.
+  lines: Record<string, number>;
+  reason: string;
+  photos: Uuid[];
+  note?: string;
+  timeline: TimelineEntry[];
+  version: number;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/// `POST /api/v1/returns/{id}/transitions`
+export interface ReturnTransition {
+  status: ReturnStatus;
+  note?: string;
+  /// With `refunded`: the amount (absent: the returned lines' value).
+  refund_minor?: number;
+}
+
+export type PaymentStatus = "pending" | "paid" | "failed" | "expired" | "cancelled";
+
+export interface Payment {
+  id: Uuid;
+  workspace_id: Uuid;
+  contact_id: Uuid;
+  order_id?: Uuid;
+  cart_id?: Uuid;
+  conversation_id?: Uuid;
+  amount_minor: number;
+  currency: string;
+  description: string;
+  provider: PaymentProviderKind;
+  provider_ref?: string;
+  pay_url: string;
+  status: PaymentStatus;
+  version: number;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+}
+
+/// `POST /api/v1/payments`: for an order, a cart, or a free amount (`amount_minor` + `currency`).
+export interface NewPayment {
+  contact_id: Uuid;
+  order_id?: Uuid;
+  cart_id?: Uuid;
+  amount_minor?: number;
+  currency?: string;
+  description?: string;
+  /// A `payment_request` message with the pay link is sent there.
+  conversation_id?: Uuid;
+}
+
+/// `GET /api/v1/pay/{id}` (public): what the pay page shows.
+export interface PublicPayment {
+  id: Uuid;
+  shop_name: string;
+  description: string;
+  amount_minor: number;
+  currency: string;
+  status: PaymentStatus;
+  order_number?: string;
+  lines?: { title: string; quantity: number; unit_price_minor: number }[];
+}
+
+/// `POST /api/v1/conversations/{id}/shop-actions`: a customer's add_to_cart / buy / checkout
+/// button. The server posts the resulting `cart` (and `payment_request`) into the conversation.
+export interface ShopActionRequest {
+  action: Action;
+  message_id?: Uuid;
+}
+export interface ShopActionResult {
+  cart: Cart;
+  payment?: Payment;
+}
+
+/// Secrets are write-only: reads show `"set"` for the ones that are set.
+export interface ShopifySettings {
+  shop_domain: string;
+  webhook_secret?: string;
+  admin_access_token?: string;
+  admin_api_base?: string;
+}
+
+export interface StripeSettings {
+  secret_key?: string;
+  webhook_secret?: string;
+  api_base?: string;
+}
+
+export interface Integrations {
+  shopify?: ShopifySettings;
+  stripe?: StripeSettings;
 }
 
 // ------------------------------------------------------------------ WebSocket frames

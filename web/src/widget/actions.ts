@@ -1,15 +1,29 @@
-// What the visitor does with a shop message: its buttons (quick replies, postbacks, cart,
-// links, location) and its forms.
+// What the visitor does with a shop message: its buttons (quick replies, postbacks, shopping,
+// links, location) and its forms. Shopping buttons (add to cart, buy, checkout) are requests
+// on the visitor's behalf: the server answers with the cart (and pay link) as new messages,
+// and their promise lets the button show busy, then why it failed.
 
+import { ApiError } from "../shared/api";
 import { safeUrl } from "../shared/safeUrl";
 import { LIMITS, type Action, type Message } from "../shared/types";
 import type { Send } from "./sending";
+import type { Call } from "./session";
 import type { Ui } from "./controller";
 
 const label = (s: string) => [...s].slice(0, LIMITS.ACTION_TEXT_MAX_CHARS).join("");
 
-export function createActions(send: Send, { error, t }: Ui) {
-  function onAction(a: Action, m?: Message) {
+export function createActions(send: Send, call: Call, conversationId: () => Promise<string>, { error, t }: Ui) {
+  async function shop(action: Action, m?: Message) {
+    const id = m?.conversation_id ?? (await conversationId());
+    try {
+      await call("POST", `/api/v1/conversations/${id}/shop-actions`, { action, ...(m ? { message_id: m.id } : {}) });
+    } catch (e) {
+      // The server's sentence ("Only 2 left"); a generic one when it could not be reached.
+      throw new Error(e instanceof ApiError && e.status ? e.message : t.value("error"));
+    }
+  }
+
+  function onAction(a: Action, m?: Message): Promise<void> | void {
     const mid = m ? { message_id: m.id } : {};
     switch (a.type) {
       case "reply":
@@ -22,13 +36,13 @@ export function createActions(send: Send, { error, t }: Ui) {
         });
       case "add_to_cart":
       case "buy":
-        return void send({ type: "postback", text: label(a.text), payload: JSON.stringify(a), ...mid });
+        return shop(a, m);
       case "checkout": {
         const c = m?.content;
         const url = c && c.type === "cart" ? safeUrl(c.checkout_url) : null;
-        if (url) window.open(url, "_blank", "noopener,noreferrer");
-        else void send({ type: "postback", text: label(a.text), payload: JSON.stringify(a), ...mid });
-        return;
+        // Opened within the click, or the browser blocks the tab.
+        if (url) return void window.open(url, "_blank", "noopener,noreferrer");
+        return shop(a, m);
       }
       case "link":
       case "webview": {

@@ -93,7 +93,7 @@ export function createController(env: WidgetEnv) {
   );
   const sending = createSending(thread, socket, ui, conversation.ensure, receipts.stopTyping);
   const uploads = createUploads(session.call, sending.send, ui);
-  const actions = createActions(sending.send, ui);
+  const actions = createActions(sending.send, session.call, conversation.ensure, ui);
   const tracking = createTracking(session.call, session.token);
 
   // ---------------------------------------------------------------- open / close

@@ -26,7 +26,7 @@ export const en = {
   read: "Read",
   too_long: "Too long: {n}/4096",
   too_big: "File too large (max 25 MB)",
-  error: "Something went wrong",
+  start_return: "Start a return",
 };
 
 export type Strings = typeof en;

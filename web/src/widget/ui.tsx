@@ -24,6 +24,7 @@ const I = {
   smile: "M12 2a10 10 0 1 0 0 20 10 10 0 0 0 0-20zm0 18a8 8 0 1 1 0-16 8 8 0 0 1 0 16zm-3.5-9a1.5 1.5 0 1 0 0-3 1.5 1.5 0 0 0 0 3zm7 0a1.5 1.5 0 1 0 0-3 1.5 1.5 0 0 0 0 3zM12 17.5a5.5 5.5 0 0 0 5.1-3.5H6.9a5.5 5.5 0 0 0 5.1 3.5z",
   sound: "M3 9v6h4l5 5V4L7 9H3zm13.5 3a4.5 4.5 0 0 0-2.5-4v8a4.5 4.5 0 0 0 2.5-4z",
   mute: "M3 9v6h4l5 5V4L7 9H3zm13.6 3 2.9-2.9-1.4-1.4-2.9 2.9-2.9-2.9-1.4 1.4 2.9 2.9-2.9 2.9 1.4 1.4 2.9-2.9 2.9 2.9 1.4-1.4z",
+  back: "M12.5 8c-2.65 0-5.05 1-6.9 2.6L2 7v9h9l-3.62-3.62A7.9 7.9 0 0 1 20.1 16l2.37-.78A10.5 10.5 0 0 0 12.5 8z",
 };
 const Icon = (p: { d: string }) => (
   <svg viewBox="0 0 24 24" aria-hidden="true" focusable="false">
@@ -176,6 +177,19 @@ function Panel({ c, launcher }: { c: Controller; launcher: RefObject<HTMLButtonE
             {status}
           </p>
         </div>
+        {cfg?.shop && (
+          // The server leads the return from here (which order, which items, why).
+          <button
+            type="button"
+            class="st-icon"
+            data-testid="st-return"
+            aria-label={t("start_return")}
+            title={t("start_return")}
+            onClick={() => void c.send({ type: "postback", text: t("start_return"), payload: "return:start" })}
+          >
+            <Icon d={I.back} />
+          </button>
+        )}
         {s?.sound && (
           <button type="button" class="st-icon" aria-label={t("sound")} aria-pressed={!c.muted.value} onClick={c.toggleMute}>
             <Icon d={c.muted.value ? I.mute : I.sound} />
@@ -221,22 +235,25 @@ function Messages({ c, status }: { c: Controller; status: string }) {
       const a = root?.activeElement as HTMLButtonElement | null | undefined;
       if (!a || a.disabled || !a.isConnected) root?.querySelector<HTMLElement>("textarea")?.focus();
     }, 60);
+  // Prices as the shop shows them (its locale), else in the visitor's language.
+  const priceLocale = c.cfg.value?.shop?.locale || lang;
   const ctx = useMemo<RenderContext>(
     () => ({
       viewer: "contact",
-      locale: lang,
+      locale: priceLocale,
       t,
       mediaSrc: c.mediaSrc,
       onAction: (a, m) => {
-        c.onAction(a, m);
+        const done = c.onAction(a, m);
         keepFocus();
+        return done;
       },
       onFormSubmit: (v, m) => {
         c.onFormSubmit(v, m);
         keepFocus();
       },
     }),
-    [lang, t],
+    [priceLocale, t],
   );
   const off = useMemo<RenderContext>(() => ({ ...ctx, disabled: true }), [ctx]);
 

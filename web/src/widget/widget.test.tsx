@@ -98,6 +98,9 @@ interface Server {
   /// Answers to translation files wait for this.
   localeGate: Promise<unknown>;
   localeStatus: number;
+  /// The answer to shop actions (add to cart, buy, checkout), released by `shopGate`.
+  shopAnswer: { status: number; body: unknown };
+  shopGate: Promise<unknown>;
 }
 
 function fakeServer(): Server {
@@ -110,6 +113,8 @@ function fakeServer(): Server {
     configGate: Promise.resolve(),
     localeGate: Promise.resolve(),
     localeStatus: 200,
+    shopAnswer: { status: 200, body: { cart: {} } },
+    shopGate: Promise.resolve(),
   };
   const json = (status: number, body: unknown) =>
     new Response(body === undefined ? null : JSON.stringify(body), { status, headers: { "content-type": "application/json" } });
@@ -145,6 +150,10 @@ function fakeServer(): Server {
       return json(201, { id: "media-1", filename: "cat.png", content_type: "image/png", size_bytes: 4, url: "/api/v1/media/media-1", created_at: "" });
     }
     if (route === "POST /api/v1/events") return json(202, undefined);
+    if (route === "POST /api/v1/conversations/conv-1/shop-actions") {
+      await s.shopGate;
+      return json(s.shopAnswer.status, s.shopAnswer.body);
+    }
     return json(404, { error: { code: "not_found", message: "no route " + route } });
   });
   return s;
@@ -472,6 +481,110 @@ describe("widget", () => {
     await tick();
     expect($("st-error")!.textContent).toContain("25 MB");
     expect(server.requests.filter((r) => r.method === "POST" && r.path.startsWith("/api/v1/media")).map((r) => r.path)).toEqual(["/api/v1/media?filename=cat.png"]);
+  });
+
+  it("shopping buttons ask the server (busy meanwhile), show its refusal in words; checkout links open the shop's page", async () => {
+    server.config = { ...CONFIG, shop: { currency: "EUR", locale: "de-DE" } };
+    server.conversations = [conversation()];
+    const mug = { product_id: "p-mug", variant_id: "v-350", title: "Mug", price: { amount_minor: 1250, currency: "EUR" }, stock: 2 };
+    server.history = [
+      msg(1, { content: { type: "products", items: [mug, { product_id: "p-gone", title: "Gone", stock: 0 }] } }),
+      msg(2, { content: { type: "cart", cart_id: "cart-1", items: [{ product_id: "p-mug", title: "Mug", quantity: 2, unit_price: { amount_minor: 1250, currency: "EUR" } }], total: { amount_minor: 2500, currency: "EUR" } } }),
+      msg(3, { content: { type: "cart", items: [{ product_id: "p-mug", title: "Mug", quantity: 1, unit_price: { amount_minor: 1250, currency: "EUR" } }], checkout_url: "https://shop.example/checkout/1" } }),
+    ];
+    await mount();
+    $("st-launcher")!.click();
+    await tick(8);
+    FakeWS.last().open();
+    await tick();
+    // Prices in the shop's locale; stock shown; sold out disables.
+    const cards = Array.from(shadow.querySelectorAll('[data-content-type="products"] .ct-card'));
+    expect(cards[0].querySelector(".ct-price")!.textContent).toBe("12,50\u00a0€");
+    expect(cards[0].textContent).toContain("Only 2 left");
+    expect(cards[1].textContent).toContain("Sold out");
+    expect(cards[1].querySelector<HTMLButtonElement>('[data-action-type="add_to_cart"]')!.disabled).toBe(true);
+
+    let release!: () => void;
+    server.shopGate = new Promise<void>((r) => (release = r));
+    server.shopAnswer = { status: 422, body: { error: { code: "out_of_stock", message: "Only 2 left of Mug", field: "quantity" } } };
+    const add = cards[0].querySelector<HTMLButtonElement>('[data-action-type="add_to_cart"]')!;
+    add.click();
+    await tick();
+    expect(add.getAttribute("aria-busy")).toBe("true");
+    expect(add.getAttribute("aria-disabled")).toBe("true");
+    add.click(); // a second press while busy asks nothing more
+    release();
+    await tick(8);
+    const asked = server.requests.filter((r) => r.path === "/api/v1/conversations/conv-1/shop-actions");
+    expect(asked).toHaveLength(1);
+    expect(asked[0].auth).toBe("Bearer stv_visitor");
+    expect(asked[0].body).toEqual({
+      action: { type: "add_to_cart", text: "Add to cart", product_id: "p-mug", variant_id: "v-350", quantity: 1 },
+      message_id: "m1",
+    });
+    expect(add.getAttribute("aria-busy")).toBeNull();
+    const alert = cards[0].querySelector("[role=alert]")!;
+    expect(alert.textContent).toBe("Only 2 left of Mug");
+    // Nothing was posted as a message by the widget itself: the cart comes from the server.
+    expect(FakeWS.last().sent.filter((f) => f.type === "send")).toHaveLength(0);
+
+    // Buy succeeds: no error line; the server's cart and pay link arrive over the socket.
+    server.shopAnswer = { status: 200, body: { cart: { id: "cart-1" }, payment: { id: "pay-1" } } };
+    const buy = cards[0].querySelector<HTMLButtonElement>('[data-action-type="buy"]')!;
+    buy.click();
+    await tick(8);
+    expect(server.requests.filter((r) => r.path.endsWith("/shop-actions")).map((r) => (r.body as { action: { type: string } }).action.type)).toEqual([
+      "add_to_cart",
+      "buy",
+    ]);
+    expect(cards[0].querySelectorAll("[role=alert]")).toHaveLength(1); // the add's, not the buy's
+    expect(buy.getAttribute("aria-busy")).toBeNull();
+
+    // A cart without the shop's checkout page: Checkout is a shop action for that cart.
+    const rows = $$("st-message");
+    const checkout = rows[1].querySelector<HTMLButtonElement>('button[data-action-type="checkout"]')!;
+    expect(checkout.textContent).toBe("Checkout");
+    checkout.click();
+    await tick(8);
+    expect(server.requests.filter((r) => r.path.endsWith("/shop-actions")).pop()!.body).toEqual({
+      action: { type: "checkout", text: "Checkout", cart_id: "cart-1" },
+      message_id: "m2",
+    });
+    // With one: a link to it, in a new tab.
+    const link = rows[2].querySelector<HTMLAnchorElement>('a[data-action-type="checkout"]')!;
+    expect(link.getAttribute("href")).toBe("https://shop.example/checkout/1");
+    expect(link.getAttribute("target")).toBe("_blank");
+  });
+
+  it("payment requests open the pay page in a new tab; a shop offers to start a return", async () => {
+    server.config = { ...CONFIG, shop: { currency: "USD", locale: "en-US" } };
+    server.conversations = [conversation()];
+    server.history = [msg(1, { content: { type: "payment_request", amount_minor: 4200, currency: "USD", description: "Order 1001", pay_url: "https://chat.example/pay/pay-1" } })];
+    await mount();
+    $("st-launcher")!.click();
+    await tick(8);
+    const ws = FakeWS.last();
+    ws.open();
+    await tick();
+    const pay = shadow.querySelector<HTMLAnchorElement>('[data-content-type="payment_request"] a')!;
+    expect(pay.textContent).toBe("Pay");
+    expect(pay.getAttribute("href")).toBe("https://chat.example/pay/pay-1");
+    expect(pay.getAttribute("target")).toBe("_blank");
+    expect(shadow.querySelector('[data-content-type="payment_request"]')!.textContent).toContain("$42.00");
+
+    const ret = $("st-return")!;
+    expect(ret.getAttribute("aria-label")).toBe("Start a return");
+    ret.click();
+    await tick(8);
+    const send = ws.sent.find((f) => f.type === "send") as Extract<ClientFrame, { type: "send" }>;
+    expect(send.content).toEqual({ type: "postback", text: "Start a return", payload: "return:start" });
+  });
+
+  it("no shop, no return button", async () => {
+    await mount();
+    $("st-launcher")!.click();
+    await tick(8);
+    expect($("st-return")).toBeNull();
   });
 
   it("a first message typed while the network is down waits as pending and goes out when it is back", async () => {

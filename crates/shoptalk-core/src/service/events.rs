@@ -104,6 +104,7 @@ impl App {
             .insert_contact_events(actor.workspace_id(), &events)
             .await?
             .ok_or(DomainError::NotFound("contact"))?;
+        self.apply_cart_events(actor.workspace_id(), &events).await;
         // At most 100 events: the counts fit.
         Ok(TrackedEvents {
             accepted: stored as u32,

@@ -51,15 +51,26 @@ impl LogPosition {
 }
 
 /// A send queued by [`App::begin_send`].
-pub struct SendTicket(AppendTicket);
+pub struct SendTicket {
+    ticket: AppendTicket,
+    /// What the shop does once the message has committed (answering a button pressed).
+    followup: Option<super::return_chat::Followup>,
+}
 
 impl SendTicket {
     pub async fn committed(self) -> DomainResult<Sent> {
-        match self.0.committed().await? {
-            Ok(a) => Ok(Sent {
-                message: a.message,
-                created: !a.duplicate,
-            }),
+        match self.ticket.committed().await? {
+            Ok(a) => {
+                if !a.duplicate
+                    && let Some(followup) = self.followup
+                {
+                    followup.start();
+                }
+                Ok(Sent {
+                    message: a.message,
+                    created: !a.duplicate,
+                })
+            }
             Err(AppendRejected::ConversationNotFound) => Err(DomainError::NotFound("conversation")),
             Err(AppendRejected::ClientMsgIdTaken) => Err(DomainError::Conflict(
                 "client_msg_id is already used by another sender in this conversation".into(),
@@ -101,21 +112,56 @@ impl App {
             actor.require(Capability::Write)?;
         }
         check_send(actor, req)?;
-        let ticket = self
-            .committer
-            .enqueue(NewMessage {
-                id: MessageId::new(),
-                workspace_id: actor.workspace_id(),
-                conversation_id,
-                only_if_contact: actor.contact_id(),
-                sender: actor.sender(),
-                content: req.content.clone(),
-                private: req.private,
-                client_msg_id: req.client_msg_id.clone(),
-                created_at: Timestamp::now(),
-            })
-            .await?;
-        Ok(SendTicket(ticket))
+        let mut message = NewMessage {
+            id: MessageId::new(),
+            workspace_id: actor.workspace_id(),
+            conversation_id,
+            only_if_contact: actor.contact_id(),
+            sender: actor.sender(),
+            content: req.content.clone(),
+            private: req.private,
+            client_msg_id: req.client_msg_id.clone(),
+            created_at: Timestamp::now(),
+        };
+        self.track_links(&mut message).await?;
+        let ticket = self.committer.enqueue(message).await?;
+        let followup = self.postback_followup(actor, conversation_id, &req.content);
+        Ok(SendTicket { ticket, followup })
+    }
+
+    /// Posts a message from the shop's system (order updates, cart confirmations, notes for
+    /// agents when `private`), committed and fanned out like every other send.
+    pub async fn post_system_message(
+        &self,
+        ws: WorkspaceId,
+        conversation: ConversationId,
+        content: Content,
+        private: bool,
+    ) -> DomainResult<Message> {
+        content
+            .validate()
+            .map_err(|e| DomainError::from_content("content", e))?;
+        let mut message = NewMessage {
+            id: MessageId::new(),
+            workspace_id: ws,
+            conversation_id: conversation,
+            only_if_contact: None,
+            sender: Sender {
+                kind: SenderKind::System,
+                id: None,
+            },
+            content,
+            private,
+            client_msg_id: None,
+            created_at: Timestamp::now(),
+        };
+        self.track_links(&mut message).await?;
+        let ticket = self.committer.enqueue(message).await?;
+        let sent = SendTicket {
+            ticket,
+            followup: None,
+        };
+        Ok(sent.committed().await?.message)
     }
 
     /// A page of the log. Customers never see private notes.

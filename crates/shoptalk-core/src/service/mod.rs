@@ -4,21 +4,50 @@
 mod accounts;
 mod actor;
 mod canned;
+mod cards;
+mod cart_events;
+mod cart_rules;
+mod carts;
+mod commerce_input;
+mod commerce_notify;
 mod contacts;
 mod conversations;
 mod events;
+mod integrations;
+mod links;
 mod media;
+mod payments;
 mod messages;
+mod order_actions;
+mod order_rules;
+mod orders;
+mod product_import;
 mod products;
+mod return_chat;
+mod returns;
+mod shop;
+mod shop_actions;
+mod shopify;
 mod webhooks;
 mod widget;
+mod versioned;
 mod widget_settings;
 
 pub use actor::{Actor, Capability};
+pub use carts::CartFilter;
 pub use conversations::ConversationFilter;
+pub use integrations::REDACTED;
+pub use links::Visit;
 pub use media::{BlobStore, MAX_UPLOAD_BYTES, Upload};
 pub use messages::{LogPosition, SendTicket, Sent};
+pub use order_actions::SHOPIFY_ORDER_ACTION_JOB;
+pub use orders::OrderFilter;
+pub use payments::{ProviderOutcome, ProviderReport, TestCardOutcome};
+pub use product_import::{IMPORT_MAX_BYTES, IMPORT_MAX_PRODUCTS, ImportSource};
 pub use products::ProductFilter;
+pub use shopify::{
+    Ingested, SHOPIFY, ShopCart, ShopEvent, ShopFulfilment, ShopLine, ShopOrder, ShopProduct,
+};
 pub use widget::WidgetSessionRequest;
 pub use widget_settings::is_open;
 
@@ -59,6 +88,10 @@ pub struct App {
     pub presence: Arc<PresenceRegistry>,
     pub url_guard: UrlGuard,
     pub lifetimes: Lifetimes,
+    /// The payment providers workspaces can choose from.
+    pub payments: Arc<crate::payment_gateway::PaymentGateways>,
+    /// Where customers reach this server from outside (pay links), without a trailing slash.
+    pub public_url: Arc<str>,
 }
 
 /// Clamps a requested page size to 1..=200 (0 or absent → 50).

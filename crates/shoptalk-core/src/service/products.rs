@@ -11,14 +11,14 @@ use shoptalk_types::model::{LocalizedText, NewProduct, Page, Product, ProductPat
 use std::collections::{BTreeMap, HashSet};
 
 const TITLE_MAX: usize = 255;
-const DESCRIPTION_MAX: usize = 10_000;
+pub(super) const DESCRIPTION_MAX: usize = 10_000;
 const URL_MAX: usize = 2048;
 const SHORT_MAX: usize = 255;
-const IMAGES_MAX: usize = 20;
-const TAGS_MAX: usize = 50;
+pub(super) const IMAGES_MAX: usize = 20;
+pub(super) const TAGS_MAX: usize = 50;
 const LOCALES_MAX: usize = 50;
 const OPTIONS_MAX: usize = 10;
-const VARIANTS_MAX: usize = 100;
+pub(super) const VARIANTS_MAX: usize = 100;
 /// 10^12 minor units: ten billion in a two-decimal currency, far beyond any single item.
 pub const PRICE_MAX: i64 = 1_000_000_000_000;
 
@@ -208,7 +208,7 @@ fn variants(list: &[Variant]) -> DomainResult<Vec<Variant>> {
 }
 
 /// Checks and normalises every field of a product about to be stored.
-fn validate(p: &Product) -> DomainResult<Product> {
+pub(super) fn validate(p: &Product) -> DomainResult<Product> {
     Ok(Product {
         id: p.id,
         workspace_id: p.workspace_id,
@@ -232,7 +232,7 @@ fn validate(p: &Product) -> DomainResult<Product> {
     })
 }
 
-fn new_product(ws: WorkspaceId, new: &NewProduct) -> DomainResult<Product> {
+pub(super) fn new_product(ws: WorkspaceId, new: &NewProduct) -> DomainResult<Product> {
     let now = now_ms();
     validate(&Product {
         id: ProductId::new(),

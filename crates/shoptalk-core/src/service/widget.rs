@@ -6,7 +6,9 @@ use crate::error::{DomainError, DomainResult};
 use crate::store::VisitorSessionRecord;
 use jiff::Timestamp;
 use shoptalk_types::ids::ContactId;
-use shoptalk_types::model::{NewContact, NewWidgetSession, WidgetConfig, WidgetSession};
+use shoptalk_types::model::{
+    NewContact, NewWidgetSession, WidgetConfig, WidgetSession, WidgetShop,
+};
 
 /// A widget session request with the `Origin` the browser sent.
 pub struct WidgetSessionRequest<'a> {
@@ -142,11 +144,16 @@ impl App {
             .business_hours
             .as_ref()
             .is_none_or(|hours| super::is_open(hours, Timestamp::now()));
+        let shop = self.shop_settings_of(workspace.id).await?;
         Ok(WidgetConfig {
             agents_online: self.presence.any_online(workspace.id),
             workspace_name: workspace.name,
             settings: workspace.widget,
             available,
+            shop: Some(WidgetShop {
+                currency: shop.currency,
+                locale: shop.locale,
+            }),
         })
     }
 

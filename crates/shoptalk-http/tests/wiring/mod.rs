@@ -4,13 +4,34 @@
 use shoptalk_core::App;
 use shoptalk_core::committer::GroupCommitter;
 use shoptalk_core::fanout::Fanout;
+use shoptalk_core::payment_gateway::PaymentGateways;
 use shoptalk_core::service::{BlobStore, Lifetimes, UrlGuard};
 use shoptalk_core::store::Store;
 use shoptalk_http::ws::Hub;
 use shoptalk_http::{AppState, HttpConfig};
+use shoptalk_integrations::stripe::StripeGateway;
+use shoptalk_jobs::egress::{self, EgressPolicy};
 use shoptalk_store::{DiskBlobStore, SqliteStore};
 use std::path::Path;
 use std::sync::Arc;
+
+/// The address pay links name in tests; requests never go to it.
+pub const PUBLIC_URL: &str = "http://shoptalk.test";
+
+/// The test provider, and Stripe allowed onto loopback: tests point a workspace's Stripe API
+/// base at a local fake.
+fn payment_gateways() -> PaymentGateways {
+    let policy = EgressPolicy {
+        allow_private: true,
+    };
+    let guard: UrlGuard = Arc::new(move |url: &str| {
+        egress::check_url(url, policy)
+            .map(|u| u.to_string())
+            .map_err(|e| e.to_string())
+    });
+    let stripe = StripeGateway::new(egress::client(policy), guard);
+    PaymentGateways::default().with(Arc::new(stripe))
+}
 
 pub async fn app_state(dir: &Path, config: HttpConfig, url_guard: UrlGuard) -> AppState {
     let store: Arc<dyn Store> =
@@ -28,6 +49,8 @@ pub async fn app_state(dir: &Path, config: HttpConfig, url_guard: UrlGuard) -> A
             presence: Arc::default(),
             url_guard,
             lifetimes: Lifetimes::default(),
+            payments: Arc::new(payment_gateways()),
+            public_url: PUBLIC_URL.into(),
         },
         hub,
         config: Arc::new(config),

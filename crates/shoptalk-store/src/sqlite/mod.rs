@@ -405,6 +405,14 @@ impl Store for SqliteStore {
         products::get(&self.db, ws, id).await
     }
 
+    async fn product_by_external_id(
+        &self,
+        ws: WorkspaceId,
+        external_id: &str,
+    ) -> StoreResult<Option<Product>> {
+        products::by_external_id(&self.db, ws, external_id).await
+    }
+
     async fn replace_product(&self, product: &Product) -> StoreResult<bool> {
         products::replace(&self.db, product).await
     }
@@ -415,6 +423,14 @@ impl Store for SqliteStore {
 
     async fn list_products(&self, ws: WorkspaceId, q: &ProductQuery) -> StoreResult<Page<Product>> {
         products::list(&self.db, ws, q).await
+    }
+
+    async fn import_products(
+        &self,
+        products: &[Product],
+        on_existing: OnExistingProduct,
+    ) -> StoreResult<Vec<ImportOutcome>> {
+        products::import(&self.db, products, on_existing).await
     }
 
     // -- canned responses

@@ -1,18 +1,36 @@
 //! The product catalog: one JSON document per product, plus a variant index for the price and
-//! stock filters and an FTS5 table for text search (see `0003_catalog.sql`).
+//! stock filters and an FTS5 index for text search (`0003_catalog.sql`,
+//! `0005_catalog_search.sql`).
+//!
+//! Text search walks the FTS5 index newest first and stops after one page: a product's search
+//! row has a rowid ordered like `created_at` (its *search key*), so `ORDER BY rowid DESC
+//! LIMIT n` reads n matches however many there are, and the workspace is a token every
+//! search requires, so other workspaces' matches are never visited.
 
 use super::error::db_err;
 use super::keyset::{Order, fetch_page};
 use super::rows::{R, RowExt};
 use super::{Db, commit};
-use crate::common::{MAX_PAGE, clamp_limit, ms};
+use crate::common::{MAX_PAGE, clamp_limit, ms, page};
+use jiff::Timestamp;
 use shoptalk_core::StoreError;
 use shoptalk_core::cursor::Cursor;
-use shoptalk_core::store::ProductQuery;
+use shoptalk_core::store::{ImportOutcome, OnExistingProduct, ProductQuery};
 use shoptalk_types::ids::*;
 use shoptalk_types::model::{Page, Product};
 use sqlx::sqlite::SqliteRow;
 use sqlx::{QueryBuilder, Sqlite, SqliteConnection};
+
+/// Bits of a search key below the millisecond: room for 2^20 products created in the same
+/// millisecond, far beyond any write rate.
+const KEY_TIE_BITS: u32 = 20;
+/// The latest `created_at` (ms) a key orders; later ones share it. 2^43 ms is the year 2248.
+const KEY_MAX_MS: i64 = (1 << 43) - 1;
+
+/// The first search key of `created_at`'s millisecond. Keep in step with `0005`.
+fn key_base(created_at: Timestamp) -> i64 {
+    ms(created_at).clamp(0, KEY_MAX_MS) << KEY_TIE_BITS
+}
 
 fn product_row(row: &SqliteRow) -> R<Product> {
     row.json("doc")
@@ -31,19 +49,30 @@ fn search_body(p: &Product) -> String {
     body.join("\n")
 }
 
-/// Each word of the query as a quoted prefix term, all required: user text never reaches
-/// FTS5's query syntax. `None` when no word remains.
-fn match_expr(text: &str) -> Option<String> {
+/// The workspace's token in the `workspace` column: its id without dashes, one token.
+fn workspace_token(ws: WorkspaceId) -> String {
+    ws.0.simple().to_string()
+}
+
+/// The workspace's token, and each word of the query as a quoted prefix term of `body`, all
+/// required: user text never reaches FTS5's query syntax. `None` when no word remains.
+fn match_expr(ws: WorkspaceId, text: &str) -> Option<String> {
     let terms: Vec<String> = text
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
         .map(|w| format!("\"{w}\"*"))
         .collect();
-    (!terms.is_empty()).then(|| terms.join(" "))
+    (!terms.is_empty()).then(|| {
+        format!(
+            "workspace : \"{}\" AND body : ({})",
+            workspace_token(ws),
+            terms.join(" ")
+        )
+    })
 }
 
-/// Writes the index rows (variants, text) of a product whose `products` row is in place.
-async fn write_indexes(conn: &mut SqliteConnection, p: &Product, new: bool) -> R<()> {
+/// Rewrites the variant index rows of a product whose `products` row is in place.
+async fn write_variants(conn: &mut SqliteConnection, p: &Product, new: bool) -> R<()> {
     let id = p.id.to_string();
     if !new {
         sqlx::query("DELETE FROM product_variants WHERE product_id = ?1")
@@ -62,32 +91,31 @@ async fn write_indexes(conn: &mut SqliteConnection, p: &Product, new: bool) -> R
             .push_bind(v.inventory.is_none_or(|n| n > 0));
     });
     sql.build().execute(&mut *conn).await.map_err(db_err)?;
-    if new {
-        sqlx::query(
-            "INSERT INTO products_fts (workspace_id, product_id, body) VALUES (?1, ?2, ?3)",
-        )
-        .bind(p.workspace_id.to_string())
-        .bind(&id)
-        .bind(search_body(p))
-        .execute(&mut *conn)
-        .await
-        .map_err(db_err)?;
-        sqlx::query("UPDATE products SET search_rowid = last_insert_rowid() WHERE id = ?1")
-            .bind(&id)
-            .execute(&mut *conn)
-            .await
-            .map_err(db_err)?;
-    } else {
-        sqlx::query(
-            "UPDATE products_fts SET body = ?2
-             WHERE rowid = (SELECT search_rowid FROM products WHERE id = ?1)",
-        )
-        .bind(&id)
-        .bind(search_body(p))
-        .execute(&mut *conn)
-        .await
-        .map_err(db_err)?;
+    Ok(())
+}
+
+/// Writes the product's search row under `key` (contentless rows are replaced by delete and
+/// insert).
+async fn write_search(conn: &mut SqliteConnection, p: &Product, key: i64, new: bool) -> R<()> {
+    if !new {
+        delete_search(conn, key).await?;
     }
+    sqlx::query("INSERT INTO products_fts (rowid, workspace, body) VALUES (?1, ?2, ?3)")
+        .bind(key)
+        .bind(workspace_token(p.workspace_id))
+        .bind(search_body(p))
+        .execute(&mut *conn)
+        .await
+        .map_err(db_err)?;
+    Ok(())
+}
+
+async fn delete_search(conn: &mut SqliteConnection, key: i64) -> R<()> {
+    sqlx::query("DELETE FROM products_fts WHERE rowid = ?1")
+        .bind(key)
+        .execute(&mut *conn)
+        .await
+        .map_err(db_err)?;
     Ok(())
 }
 
@@ -95,12 +123,17 @@ fn doc(p: &Product) -> R<String> {
     serde_json::to_string(p).map_err(StoreError::backend)
 }
 
-pub(super) async fn insert(db: &Db, p: &Product) -> R<()> {
-    let mut tx = db.write().await?;
-    sqlx::query(
+/// Inserts the product and its index rows. Its search key is the next free one of its
+/// `created_at` millisecond (found through the unique index on `search_rowid`).
+async fn insert_in(conn: &mut SqliteConnection, p: &Product) -> R<()> {
+    let base = key_base(p.created_at);
+    let key: i64 = sqlx::query_scalar(
         "INSERT INTO products (id, workspace_id, external_id, category, doc, created_at,
-             updated_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+             updated_at, search_rowid)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,
+             (SELECT coalesce(max(search_rowid) + 1, ?8) FROM products
+              WHERE search_rowid BETWEEN ?8 AND ?9))
+         RETURNING search_rowid",
     )
     .bind(p.id.to_string())
     .bind(p.workspace_id.to_string())
@@ -109,10 +142,43 @@ pub(super) async fn insert(db: &Db, p: &Product) -> R<()> {
     .bind(doc(p)?)
     .bind(ms(p.created_at))
     .bind(ms(p.updated_at))
-    .execute(&mut *tx)
+    .bind(base)
+    .bind(base + (1 << KEY_TIE_BITS) - 1)
+    .fetch_one(&mut *conn)
     .await
     .map_err(db_err)?;
-    write_indexes(&mut tx, p, true).await?;
+    write_variants(conn, p, true).await?;
+    write_search(conn, p, key, true).await
+}
+
+/// Replaces the stored product (same workspace and id); `false` when there is none. Its
+/// place in every order (`created_at`, search key) stays.
+async fn replace_in(conn: &mut SqliteConnection, p: &Product) -> R<bool> {
+    let key: Option<i64> = sqlx::query_scalar(
+        "UPDATE products SET external_id = ?3, category = ?4, doc = ?5, updated_at = ?6
+         WHERE workspace_id = ?1 AND id = ?2
+         RETURNING search_rowid",
+    )
+    .bind(p.workspace_id.to_string())
+    .bind(p.id.to_string())
+    .bind(p.external_id.as_deref())
+    .bind(p.category.as_deref())
+    .bind(doc(p)?)
+    .bind(ms(p.updated_at))
+    .fetch_optional(&mut *conn)
+    .await
+    .map_err(db_err)?;
+    let Some(key) = key else {
+        return Ok(false);
+    };
+    write_variants(conn, p, false).await?;
+    write_search(conn, p, key, false).await?;
+    Ok(true)
+}
+
+pub(super) async fn insert(db: &Db, p: &Product) -> R<()> {
+    let mut tx = db.write().await?;
+    insert_in(&mut tx, p).await?;
     commit(tx).await
 }
 
@@ -130,84 +196,86 @@ pub(super) async fn get(db: &Db, ws: WorkspaceId, id: ProductId) -> R<Option<Pro
 
 pub(super) async fn replace(db: &Db, p: &Product) -> R<bool> {
     let mut tx = db.write().await?;
-    let found = sqlx::query(
-        "UPDATE products SET external_id = ?3, category = ?4, doc = ?5, updated_at = ?6
-         WHERE workspace_id = ?1 AND id = ?2",
-    )
-    .bind(p.workspace_id.to_string())
-    .bind(p.id.to_string())
-    .bind(p.external_id.as_deref())
-    .bind(p.category.as_deref())
-    .bind(doc(p)?)
-    .bind(ms(p.updated_at))
-    .execute(&mut *tx)
-    .await
-    .map_err(db_err)?
-    .rows_affected()
-        > 0;
-    if found {
-        write_indexes(&mut tx, p, false).await?;
-    }
+    let found = replace_in(&mut tx, p).await?;
     commit(tx).await?;
     Ok(found)
 }
 
 pub(super) async fn delete(db: &Db, ws: WorkspaceId, id: ProductId) -> R<bool> {
     let mut tx = db.write().await?;
-    // The FTS table has no foreign keys: its row goes first, by the product's rowid of it.
-    sqlx::query(
-        "DELETE FROM products_fts WHERE rowid =
-             (SELECT search_rowid FROM products WHERE workspace_id = ?1 AND id = ?2)",
+    // The variant rows go by cascade; the search row (no foreign keys in FTS5) by its key.
+    let key: Option<i64> = sqlx::query_scalar(
+        "DELETE FROM products WHERE workspace_id = ?1 AND id = ?2 RETURNING search_rowid",
     )
     .bind(ws.to_string())
     .bind(id.to_string())
-    .execute(&mut *tx)
+    .fetch_optional(&mut *tx)
     .await
     .map_err(db_err)?;
-    // The variant rows go by cascade.
-    let found = sqlx::query("DELETE FROM products WHERE workspace_id = ?1 AND id = ?2")
-        .bind(ws.to_string())
-        .bind(id.to_string())
-        .execute(&mut *tx)
-        .await
-        .map_err(db_err)?
-        .rows_affected()
-        > 0;
+    if let Some(key) = key {
+        delete_search(&mut tx, key).await?;
+    }
     commit(tx).await?;
-    Ok(found)
+    Ok(key.is_some())
 }
 
-pub(super) async fn list(db: &Db, ws: WorkspaceId, q: &ProductQuery) -> R<Page<Product>> {
-    let limit = clamp_limit(q.limit, MAX_PAGE);
-    let mut sql = QueryBuilder::<Sqlite>::new(
-        "SELECT doc, created_at, id FROM products WHERE workspace_id = ",
-    );
-    sql.push_bind(ws.to_string());
-    if let Some(text) = q.text.as_deref() {
-        match match_expr(text) {
-            Some(expr) => {
-                sql.push(
-                    " AND search_rowid IN (SELECT rowid FROM products_fts WHERE products_fts MATCH ",
-                )
-                .push_bind(expr)
-                .push(" AND workspace_id = ")
-                .push_bind(ws.to_string())
-                .push(")");
+/// The stored product of the workspace with this external id.
+async fn by_external_id(conn: &mut SqliteConnection, p: &Product) -> R<Option<Product>> {
+    let Some(external_id) = p.external_id.as_deref() else {
+        return Ok(None);
+    };
+    sqlx::query("SELECT doc FROM products WHERE workspace_id = ?1 AND external_id = ?2")
+        .bind(p.workspace_id.to_string())
+        .bind(external_id)
+        .fetch_optional(&mut *conn)
+        .await
+        .map_err(db_err)?
+        .as_ref()
+        .map(product_row)
+        .transpose()
+}
+
+pub(super) async fn import(
+    db: &Db,
+    products: &[Product],
+    on_existing: OnExistingProduct,
+) -> R<Vec<ImportOutcome>> {
+    let mut tx = db.write().await?;
+    let mut outcomes = Vec::with_capacity(products.len());
+    for p in products {
+        // On the one writer connection, nothing can take the external id between this
+        // lookup and the write.
+        let outcome = match (by_external_id(&mut tx, p).await?, on_existing) {
+            (None, _) => {
+                insert_in(&mut tx, p).await?;
+                ImportOutcome::Created
             }
-            // Nothing searchable (only punctuation) matches nothing.
-            None if !text.trim().is_empty() => {
-                sql.push(" AND 0");
+            (Some(_), OnExistingProduct::Skip) => ImportOutcome::ExternalIdTaken,
+            (Some(stored), OnExistingProduct::Replace) => {
+                let replacement = Product {
+                    id: stored.id,
+                    created_at: stored.created_at,
+                    ..p.clone()
+                };
+                replace_in(&mut tx, &replacement).await?;
+                ImportOutcome::Updated
             }
-            None => {}
-        }
+        };
+        outcomes.push(outcome);
     }
+    commit(tx).await?;
+    Ok(outcomes)
+}
+
+/// The category, price and stock conditions of `q` on `products p`.
+fn push_filters(sql: &mut QueryBuilder<Sqlite>, q: &ProductQuery) {
     if let Some(category) = &q.category {
-        sql.push(" AND category = ").push_bind(category.clone());
+        sql.push(" AND p.category = ").push_bind(category.clone());
     }
     let in_stock = q.in_stock == Some(true);
     if q.min_price.is_some() || q.max_price.is_some() || in_stock {
         // One variant must meet every variant condition at once.
-        sql.push(" AND EXISTS (SELECT 1 FROM product_variants v WHERE v.product_id = products.id");
+        sql.push(" AND EXISTS (SELECT 1 FROM product_variants v WHERE v.product_id = p.id");
         if let Some(min) = q.min_price {
             sql.push(" AND v.price_minor >= ").push_bind(min);
         }
@@ -222,18 +290,82 @@ pub(super) async fn list(db: &Db, ws: WorkspaceId, q: &ProductQuery) -> R<Page<P
     if q.in_stock == Some(false) {
         sql.push(
             " AND NOT EXISTS (SELECT 1 FROM product_variants v
-                 WHERE v.product_id = products.id AND v.in_stock = 1)",
+                 WHERE v.product_id = p.id AND v.in_stock = 1)",
         );
     }
-    let order = Order {
-        key: "created_at",
-        id: "id",
-    };
-    fetch_page(db, sql, order, q.after, limit, product_row, |p| Cursor {
-        key: ms(p.created_at),
+}
+
+pub(super) async fn list(db: &Db, ws: WorkspaceId, q: &ProductQuery) -> R<Page<Product>> {
+    let limit = clamp_limit(q.limit, MAX_PAGE);
+    match q.text.as_deref().filter(|t| !t.trim().is_empty()) {
+        Some(text) => match match_expr(ws, text) {
+            Some(expr) => search(db, ws, q, expr, limit).await,
+            // Nothing searchable (only punctuation) matches nothing.
+            None => Ok(Page {
+                items: vec![],
+                next_cursor: None,
+            }),
+        },
+        None => {
+            let mut sql = QueryBuilder::<Sqlite>::new(
+                "SELECT p.doc FROM products p WHERE p.workspace_id = ",
+            );
+            sql.push_bind(ws.to_string());
+            push_filters(&mut sql, q);
+            let order = Order {
+                key: "p.created_at",
+                id: "p.id",
+            };
+            fetch_page(db, sql, order, q.after, limit, product_row, |p| Cursor {
+                key: ms(p.created_at),
+                id: p.id.0,
+            })
+            .await
+        }
+    }
+}
+
+/// Text search, newest first by search key; the cursor's key is the last search key seen.
+/// FTS5 drives (`CROSS JOIN` keeps it outermost) and hands matches over in key order, so the
+/// filters run on one page's worth of candidates, not on every match.
+async fn search(
+    db: &Db,
+    ws: WorkspaceId,
+    q: &ProductQuery,
+    expr: String,
+    limit: u32,
+) -> R<Page<Product>> {
+    let mut sql = QueryBuilder::<Sqlite>::new(
+        "SELECT p.doc, products_fts.rowid AS search_key
+         FROM products_fts CROSS JOIN products p ON p.search_rowid = products_fts.rowid
+         WHERE products_fts MATCH ",
+    );
+    sql.push_bind(expr)
+        // Also checked on the product itself: isolation does not rest on the token alone.
+        .push(" AND p.workspace_id = ")
+        .push_bind(ws.to_string());
+    if let Some(after) = q.after {
+        sql.push(" AND products_fts.rowid < ").push_bind(after.key);
+    }
+    push_filters(&mut sql, q);
+    sql.push(" ORDER BY products_fts.rowid DESC LIMIT ")
+        .push_bind(i64::from(limit) + 1);
+    let rows = sql
+        .build()
+        .fetch_all(&db.reader)
+        .await
+        .map_err(db_err)?
+        .iter()
+        .map(|row| Ok((product_row(row)?, row.int("search_key")?)))
+        .collect::<R<Vec<_>>>()?;
+    let found = page(rows, limit, |(p, key)| Cursor {
+        key: *key,
         id: p.id.0,
+    });
+    Ok(Page {
+        items: found.items.into_iter().map(|(p, _)| p).collect(),
+        next_cursor: found.next_cursor,
     })
-    .await
 }
 
 #[cfg(test)]
@@ -241,15 +373,37 @@ mod tests {
     use super::*;
 
     #[test]
-    fn match_expressions_quote_every_word() {
+    fn match_expressions_quote_every_word_and_require_the_workspace() {
+        let ws = WorkspaceId::new();
+        let token = workspace_token(ws);
+        assert_eq!(token.len(), 32);
         assert_eq!(
-            match_expr("blue mug").as_deref(),
-            Some("\"blue\"* \"mug\"*")
+            match_expr(ws, "blue mug"),
+            Some(format!(
+                "workspace : \"{token}\" AND body : (\"blue\"* \"mug\"*)"
+            ))
         );
         assert_eq!(
-            match_expr("a\"b OR c*").as_deref(),
-            Some("\"a\"* \"b\"* \"OR\"* \"c\"*")
+            match_expr(ws, "a\"b OR c*"),
+            Some(format!(
+                "workspace : \"{token}\" AND body : (\"a\"* \"b\"* \"OR\"* \"c\"*)"
+            ))
         );
-        assert_eq!(match_expr(" -\"* "), None);
+        assert_eq!(match_expr(ws, " -\"* "), None);
+    }
+
+    #[test]
+    fn search_keys_follow_creation_time() {
+        let at = |ms: i64| Timestamp::from_millisecond(ms).unwrap();
+        assert!(key_base(at(1_700_000_000_001)) > key_base(at(1_700_000_000_000)));
+        // One millisecond leaves room for 2^20 keys before the next one's.
+        assert_eq!(
+            key_base(at(1_700_000_000_001)) - key_base(at(1_700_000_000_000)),
+            1 << KEY_TIE_BITS
+        );
+        // Out of range times clamp instead of overflowing.
+        assert_eq!(key_base(at(-5)), 0);
+        assert_eq!(key_base(Timestamp::MAX), KEY_MAX_MS << KEY_TIE_BITS);
+        assert!((KEY_MAX_MS << KEY_TIE_BITS) + (1 << KEY_TIE_BITS) - 1 <= i64::MAX);
     }
 }

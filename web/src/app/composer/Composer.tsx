@@ -1,6 +1,6 @@
 // The reply box: Enter sends, Shift+Enter breaks the line; reply / private note; emoji;
 // attachments (button, drag and drop, paste); `/` canned responses; quick replies; rich
-// messages. Typing frames go out while the agent types a reply.
+// messages; the shop's tools (products, cart, payment links). Typing frames go out while the agent types a reply.
 import { signal } from "@preact/signals";
 import { useEffect, useRef, useState } from "preact/hooks";
 import type { Content, Conversation } from "../../shared/types";
@@ -19,6 +19,7 @@ import { mediaContent } from "./media";
 import { buildText } from "./rich/builders";
 import { chars } from "./rich/validate";
 import { RichDialog } from "./RichDialog";
+import { ShopTools } from "./shop/ShopTools";
 
 export const composerMode = signal<"reply" | "note">("reply");
 let textarea: HTMLTextAreaElement | null = null;
@@ -395,6 +396,7 @@ export function Composer(p: { conversation: Conversation; contactName: string })
         <button class="icon-btn" title="Rich message" aria-label="Rich message" data-testid="rich-open" onClick={() => setRichOpen(true)}>
           <Icon name="grid" />
         </button>
+        <ShopTools conversation={p.conversation} onError={setError} />
         <span class="spacer" />
         <span class={"counter small" + (tooLong ? " over" : length > LIMITS.TEXT_MAX_CHARS * 0.9 ? " near" : " muted")}>
           {length > 500 ? `${length}/${LIMITS.TEXT_MAX_CHARS}` : ""}

@@ -1,5 +1,5 @@
-// Settings: workspace, widget, install, agents, API keys, webhooks, canned responses (admins
-// and owners), account (everyone).
+// Settings: workspace, widget, install, shop, integrations, agents, API keys, webhooks, canned
+// responses (admins and owners), account (everyone).
 import { navigate } from "../state/router";
 import { isAdmin } from "../state/session";
 import { AccountSettings } from "./AccountSettings";
@@ -7,6 +7,8 @@ import { AgentsSettings } from "./AgentsSettings";
 import { ApiKeysSettings } from "./ApiKeysSettings";
 import { CannedSettings } from "./CannedSettings";
 import { InstallSettings } from "./InstallSettings";
+import { IntegrationsSettings } from "./IntegrationsSettings";
+import { ShopSettingsPage } from "./ShopSettings";
 import { WebhooksSettings } from "./WebhooksSettings";
 import { WidgetSettingsPage } from "./WidgetSettings";
 import { WorkspaceSettings } from "./WorkspaceSettings";
@@ -15,6 +17,8 @@ const ADMIN_TABS = [
   { id: "workspace", label: "Workspace" },
   { id: "widget", label: "Widget" },
   { id: "install", label: "Install" },
+  { id: "shop", label: "Shop" },
+  { id: "integrations", label: "Integrations" },
   { id: "agents", label: "Agents" },
   { id: "api-keys", label: "API keys" },
   { id: "webhooks", label: "Webhooks" },
@@ -46,6 +50,8 @@ export function SettingsPage(p: { tab: string }) {
         {tab === "workspace" && <WorkspaceSettings />}
         {tab === "widget" && <WidgetSettingsPage />}
         {tab === "install" && <InstallSettings />}
+        {tab === "shop" && <ShopSettingsPage />}
+        {tab === "integrations" && <IntegrationsSettings />}
         {tab === "agents" && <AgentsSettings />}
         {tab === "api-keys" && <ApiKeysSettings />}
         {tab === "webhooks" && <WebhooksSettings />}

@@ -1,5 +1,5 @@
-// The contact of the open conversation: profile, tags, attributes, recent events, earlier
-// conversations.
+// The contact of the open conversation: profile, cart and orders (live), tags, attributes,
+// recent events, earlier conversations.
 import { useEffect, useState } from "preact/hooks";
 import type { Contact, ContactEvent, Conversation } from "../../shared/types";
 import { errorText } from "../api/client";
@@ -11,6 +11,9 @@ import { openConversation } from "../state/router";
 import { Avatar } from "../ui/Avatar";
 import { dateTime, shortTime } from "../ui/format";
 import { toast } from "../ui/toast";
+import { CartSection } from "./CartSection";
+import { OrdersSection } from "./OrdersSection";
+import { useCommerceRefresh } from "./useCommerceRefresh";
 
 export function ContactSidebar(p: { conversationId: string }) {
   cacheVersion.value;
@@ -21,6 +24,7 @@ export function ContactSidebar(p: { conversationId: string }) {
 
 function ContactPanel(p: { contactId: string; conversationId: string }) {
   const c = contact(p.contactId).value;
+  const refresh = useCommerceRefresh(p.conversationId);
   if (!c) {
     return (
       <aside class="sidebar" data-testid="contact-sidebar" aria-label="Contact">
@@ -60,6 +64,8 @@ function ContactPanel(p: { contactId: string; conversationId: string }) {
           <Prop label="First seen" value={dateTime(c.created_at)} />
         </dl>
       </section>
+      <CartSection contactId={c.id} refresh={refresh} />
+      <OrdersSection contactId={c.id} refresh={refresh} />
       <Tags c={c} onSave={(tags) => save({ tags })} />
       <Attributes c={c} onSave={(attributes) => save({ attributes })} />
       <Events contactId={c.id} />

@@ -8,6 +8,7 @@ import { loadAgents } from "./presence";
 import { loadCanned } from "./canned";
 import { navigate, route, startRouter } from "./router";
 import { loadSession, onSessionEnd } from "./session";
+import { loadShop, shop } from "./shop";
 
 let started = false;
 
@@ -23,6 +24,7 @@ export function startApp(): void {
     resetInbox();
     clearThreads();
     clearContacts();
+    shop.value = null;
   });
 }
 
@@ -36,5 +38,6 @@ export async function bootSession(): Promise<void> {
   }
   void loadAgents();
   void loadCanned();
+  void loadShop();
   startLive();
 }

@@ -1,5 +1,6 @@
 // Action buttons: a card's or product's row of buttons, and quick-reply chips.
 
+import { useState } from "preact/hooks";
 import type { Action } from "../types";
 import { safeUrl } from "../safeUrl";
 import type { P } from "./context";
@@ -7,8 +8,13 @@ import { REL, arr, str } from "./util";
 
 const ACTION_TYPES = ["reply", "postback", "link", "add_to_cart", "buy", "checkout", "webview", "location_request"];
 
+/// A button whose `onAction` returns a promise (a request on the customer's behalf) shows busy
+/// until it settles, then the failure's message, if any, under it. Busy buttons stay focusable
+/// (aria-disabled), so focus does not jump away from the card.
 export function ActionButton(props: P & { action: Action; disabled?: boolean; class?: string }) {
   const { action, ctx, message } = props;
+  const [busy, setBusy] = useState(false);
+  const [failed, setFailed] = useState("");
   const type = str(action?.type);
   if (!ACTION_TYPES.includes(type)) return null;
   const text = str(action.text);
@@ -22,16 +28,39 @@ export function ActionButton(props: P & { action: Action; disabled?: boolean; cl
       </a>
     );
   }
+  const press = () => {
+    if (busy) return;
+    const done = ctx.onAction?.(action, message);
+    if (!done) return;
+    setBusy(true);
+    setFailed("");
+    done.then(
+      () => setBusy(false),
+      (e: unknown) => {
+        setBusy(false);
+        setFailed(str((e as Error)?.message) || ctx.t("error"));
+      },
+    );
+  };
   return (
-    <button
-      type="button"
-      class={cls}
-      data-action-type={type}
-      disabled={!!(props.disabled || ctx.disabled)}
-      onClick={() => ctx.onAction?.(action, message)}
-    >
-      {text}
-    </button>
+    <>
+      <button
+        type="button"
+        class={busy ? cls + " ct-busy" : cls}
+        data-action-type={type}
+        disabled={!!(props.disabled || ctx.disabled)}
+        aria-disabled={busy || undefined}
+        aria-busy={busy || undefined}
+        onClick={press}
+      >
+        {text}
+      </button>
+      {failed && (
+        <div class="ct-err" role="alert">
+          {failed}
+        </div>
+      )}
+    </>
   );
 }
 

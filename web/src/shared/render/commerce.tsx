@@ -3,7 +3,7 @@
 import type { Action, CartLine, ProductRef } from "../types";
 import { safeUrl } from "../safeUrl";
 import { formatAmount, formatMoney } from "../format";
-import { Actions } from "./actions";
+import { ActionButton, Actions } from "./actions";
 import type { ContentOf, P } from "./context";
 import { Pic } from "./media";
 import { REL, arr, num, str } from "./util";
@@ -88,6 +88,7 @@ export function Products(props: P & { content: ContentOf<"products"> }) {
   );
 }
 
+/// With a `checkout_url`, "Checkout" opens the shop's page; without, it is a `checkout` action.
 export function CartView(props: P & { content: ContentOf<"cart"> }) {
   const { content, ctx } = props;
   return (
@@ -108,7 +109,19 @@ export function CartView(props: P & { content: ContentOf<"cart"> }) {
         ))}
       </ul>
       <Total label={ctx.t("total")} value={formatMoney(content.total, ctx.locale)} />
-      <LinkBtn url={content.checkout_url} text={ctx.t("checkout")} type="checkout" pri />
+      {safeUrl(content.checkout_url) ? (
+        <LinkBtn url={content.checkout_url} text={ctx.t("checkout")} type="checkout" pri />
+      ) : (
+        // No shop checkout page: the server checks the cart out (a pay link comes back).
+        arr(content.items).length > 0 && (
+          <ActionButton
+            action={{ type: "checkout", text: ctx.t("checkout"), ...(content.cart_id ? { cart_id: str(content.cart_id) } : {}) }}
+            ctx={ctx}
+            message={props.message}
+            class="ct-btn ct-pri"
+          />
+        )
+      )}
     </div>
   );
 }

@@ -10,7 +10,9 @@ export interface RenderContext {
   /// A media_id → blob: URL (fetched with the bearer token); external https URLs pass
   /// through; anything else → null. See mediaSource() in ../media.ts.
   mediaSrc: (ref: MediaRef) => Promise<string | null>;
-  onAction?: (action: Action, message?: Message) => void;
+  /// A returned promise marks the pressed button busy until it settles; a rejection's message
+  /// is shown under the button.
+  onAction?: (action: Action, message?: Message) => void | Promise<unknown>;
   onFormSubmit?: (values: Record<string, string>, message?: Message) => void;
   disabled?: boolean;
 }

@@ -50,7 +50,7 @@ export function ContentView(props: { content: Content; message?: Message; ctx: R
     case "products":
       return <Products content={c} ctx={ctx} message={message} />;
     case "cart":
-      return <CartView content={c} ctx={ctx} />;
+      return <CartView content={c} ctx={ctx} message={message} />;
     case "order":
       return <OrderView content={c} ctx={ctx} />;
     case "payment_request":

@@ -3,7 +3,7 @@ import { render } from "preact";
 import { act } from "preact/test-utils";
 import { ContentView, tEn, type RenderContext } from "./index";
 import { safeUrl } from "../safeUrl";
-import { formatMoney, formatBytes } from "../format";
+import { currencyDigits, formatAmount, formatMoney, formatBytes } from "../format";
 import type { Action, Content, Message } from "../types";
 
 declare global {
@@ -69,7 +69,7 @@ function ctx(over: Partial<RenderContext> = {}): RenderContext {
     t: tEn,
     // A hostile media source too: it answers with whatever the ref says.
     mediaSrc: async (r) => r.url ?? null,
-    onAction: (a) => opened.push(a),
+    onAction: (a) => void opened.push(a),
     ...over,
   };
 }
@@ -160,6 +160,33 @@ describe("XSS corpus", () => {
   });
 });
 
+describe("prices", () => {
+  const nbsp = (s: string) => s.replace(/[\u00a0\u202f]/g, " ");
+  it("take the currency's ISO digits, not the locale's", () => {
+    expect(currencyDigits("EUR")).toBe(2);
+    expect(currencyDigits("jpy")).toBe(0);
+    expect(currencyDigits("KWD")).toBe(3);
+    expect(currencyDigits("IDR")).toBe(2); // CLDR shows none
+    expect(currencyDigits("<b>")).toBe(2);
+    expect(formatAmount(1250, "EUR", "en-US")).toBe("€12.50");
+    expect(nbsp(formatAmount(1250, "EUR", "de-DE"))).toBe("12,50 €");
+    expect(nbsp(formatAmount(123456789, "EUR", "fr-FR"))).toBe("1 234 567,89 €");
+    expect(formatAmount(1999, "JPY", "en-US")).toBe("¥1,999");
+    expect(formatAmount(1999, "JPY", "ja-JP")).toMatch(/^[¥￥]1,999$/);
+    expect(nbsp(formatAmount(12345, "KWD", "en-US"))).toBe("KWD 12.345");
+    expect(formatAmount(-1200, "USD", "en-US")).toBe("-$12.00");
+    // Whole amounts look as the locale writes them; a fraction is never rounded away.
+    expect(nbsp(formatAmount(1000000, "IDR", "en-US"))).toBe("IDR 10,000");
+    expect(nbsp(formatAmount(1000050, "IDR", "en-US"))).toBe("IDR 10,000.50");
+    expect(nbsp(formatAmount(1000, "IQD", "en-US"))).toBe("IQD 1");
+    // What Intl does not know is shown as the number and the code, never thrown.
+    expect(formatAmount(1250, "<script>", "en-US")).toBe("12.50 <script>");
+    expect(formatAmount(1250, "EUR", "not a locale!")).toBe("12.50 EUR");
+    expect(formatMoney(undefined, "en")).toBe("");
+    expect(formatMoney({ amount_minor: NaN, currency: "EUR" }, "en")).toBe("");
+  });
+});
+
 describe("rendering", () => {
   it("auto-links http(s) URLs only, opening a new tab", async () => {
     await show({ type: "text", text: "Go to https://shop.example/p?id=1. Not javascript:alert(1) or www.x.com\nline 2" });
@@ -187,7 +214,7 @@ describe("rendering", () => {
     expect(opened[0]).toMatchObject({ type: "add_to_cart", product_id: "p1" });
 
     await show({ type: "product", product_id: "p2", title: "Gone", stock: 0 });
-    expect(root.textContent).toContain("Out of stock");
+    expect(root.textContent).toContain("Sold out");
     expect(root.querySelector<HTMLButtonElement>('[data-action-type="add_to_cart"]')!.disabled).toBe(true);
     expect(root.querySelector<HTMLButtonElement>('[data-action-type="buy"]')!.disabled).toBe(true);
     await show({ type: "product", product_id: "p3", title: "Many", stock: 50 });

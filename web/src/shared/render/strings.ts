@@ -7,7 +7,7 @@ export const RENDER_EN = {
   buy: "Buy now",
   in_stock: "In stock",
   only_left: "Only {n} left",
-  out_of_stock: "Out of stock",
+  out_of_stock: "Sold out",
   pay: "Pay",
   track: "Track your order",
   submit: "Submit",
@@ -18,6 +18,7 @@ export const RENDER_EN = {
   close: "Close",
   image: "Image",
   sent: "Sent",
+  error: "Something went wrong",
 };
 export type RenderKey = keyof typeof RENDER_EN;
 

@@ -1,5 +1,6 @@
 // Client-side checks mirroring the server's content rules (content.rs), so the UI refuses
 // early with a sentence instead of a server error.
+import { currencyDigits } from "../../../shared/format";
 import { LIMITS } from "../../../shared/types";
 
 export const MORE_LIMITS = {
@@ -75,15 +76,6 @@ export function currencyProblem(c: string): string | null {
   return /^[A-Z]{3}$/.test(c) ? null : "Currency must be a three-letter code such as EUR or USD.";
 }
 
-/// Digits after the decimal point of a currency (EUR 2, JPY 0).
-export function currencyDigits(currency: string): number {
-  try {
-    return new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions().maximumFractionDigits ?? 2;
-  } catch {
-    return 2;
-  }
-}
-
 /// "12.50" EUR → 1250; null when not a non-negative amount with at most the currency's digits.
 export function toMinor(amount: string, currency: string): number | null {
   const s = amount.trim().replace(",", ".");
@@ -94,4 +86,12 @@ export function toMinor(amount: string, currency: string): number | null {
   if (frac.length > digits) return null;
   const minor = Number(m[1]) * 10 ** digits + Number((frac + "0".repeat(digits)).slice(0, digits) || "0");
   return Number.isSafeInteger(minor) ? minor : null;
+}
+
+/// 1250 EUR → "12.50": an amount of minor units as typed into an amount field.
+export function fromMinor(minor: number, currency: string): string {
+  const digits = currencyDigits(currency);
+  const sign = minor < 0 ? "-" : "";
+  const s = String(Math.abs(Math.trunc(minor))).padStart(digits + 1, "0");
+  return digits ? `${sign}${s.slice(0, -digits)}.${s.slice(-digits)}` : sign + s;
 }
