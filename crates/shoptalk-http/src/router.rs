@@ -207,6 +207,23 @@ pub const ROUTES: &[Route] = &[
     route(Patch, "/api/v1/products/{id}", Staff(Write), || patch(products::update_product)),
     route(Delete, "/api/v1/products/{id}", Staff(Write), || delete(products::delete_product)),
     route(Post, "/api/v1/products/import", Staff(Write), || post(products::import_products)).idempotent().import(),
+    // The shop: settings, carts, orders, returns, shopping inside messages.
+    route(Get, "/api/v1/shop", Staff(Read), || get(shop::get_shop)),
+    route(Patch, "/api/v1/shop", Staff(Admin), || patch(shop::update_shop)),
+    route(Get, "/api/v1/carts", Staff(Read), || get(carts::list_carts)),
+    route(Get, "/api/v1/carts/{id}", Customer(Read), || get(carts::get_cart)),
+    route(Patch, "/api/v1/carts/{id}", Staff(Write), || patch(carts::update_cart)),
+    route(Get, "/api/v1/contacts/{id}/cart", Customer(Read), || get(carts::get_contact_cart)),
+    route(Post, "/api/v1/contacts/{id}/cart/items", Customer(Write), || post(carts::change_cart_items)),
+    route(Post, "/api/v1/conversations/{id}/shop-actions", Customer(Write), || post(shop_actions::shop_action)),
+    route(Post, "/api/v1/orders", Staff(Write), || post(orders::create_order)).idempotent(),
+    route(Get, "/api/v1/orders", Customer(Read), || get(orders::list_orders)),
+    route(Get, "/api/v1/orders/{id}", Customer(Read), || get(orders::get_order)),
+    route(Post, "/api/v1/orders/{id}/actions", Staff(Write), || post(orders::order_action)),
+    route(Get, "/api/v1/orders/{id}/returns", Customer(Read), || get(returns::list_order_returns)),
+    route(Post, "/api/v1/returns", Customer(Write), || post(returns::create_return)).idempotent(),
+    route(Get, "/api/v1/returns/{id}", Customer(Read), || get(returns::get_return)),
+    route(Post, "/api/v1/returns/{id}/transitions", Staff(Write), || post(returns::transition_return)),
     // Attachments.
     route(Post, "/api/v1/media", Customer(Write), || post(media::upload_media)).upload(),
     route(Get, "/api/v1/media/{id}", Customer(Read), || get(media::download_media)),
@@ -525,6 +542,8 @@ mod tests {
             (Post, "/api/v1/webhooks"),
             (Post, "/api/v1/canned-responses"),
             (Post, "/api/v1/products"),
+            (Post, "/api/v1/orders"),
+            (Post, "/api/v1/returns"),
             (Post, "/api/v1/conversations/{id}/messages"),
         ] {
             let r = ROUTES

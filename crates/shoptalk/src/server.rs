@@ -196,6 +196,10 @@ async fn sweep_snoozed(app: App, stopped: watch::Receiver<bool>) {
                 if let Err(e) = app.wake_snoozed().await {
                     tracing::warn!(error = %e, "snooze sweep failed");
                 }
+                // Idle carts become abandoned on the same beat.
+                if let Err(e) = app.abandon_idle_carts().await {
+                    tracing::warn!(error = %e, "abandoned-cart sweep failed");
+                }
             }
             _ = &mut stop => return,
         }

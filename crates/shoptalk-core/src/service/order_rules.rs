@@ -563,7 +563,7 @@ mod tests {
         // Asking more than is left names the amount and changes nothing.
         let before = o.clone();
         assert_eq!(
-            invalid_field(apply(&mut o, refund(Some(1101), &[]))),
+            invalid_field(apply(&mut o, refund(Some(1601), &[]))),
             "amount_minor"
         );
         assert_eq!(o, before);
@@ -572,11 +572,11 @@ mod tests {
         assert!(matches!(
             applied.action,
             OrderAction::Refund {
-                amount_minor: Some(1100),
+                amount_minor: Some(1600),
                 ..
             }
         ));
-        assert_eq!((o.status, o.refunded_minor), (OrderStatus::Refunded, 2300));
+        assert_eq!((o.status, o.refunded_minor), (OrderStatus::Refunded, 2800));
         assert!(matches!(
             apply(&mut o, refund(None, &[])),
             Err(DomainError::Conflict(_))

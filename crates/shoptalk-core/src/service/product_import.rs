@@ -231,8 +231,9 @@ mod tests {
     }
 
     fn decode_and_check(values: Vec<serde_json::Value>) -> (usize, Vec<ProductImportError>) {
-        let (checked, failed, errors) =
+        let (checked, failed, mut errors) =
             check(WorkspaceId::new(), decode_json(values).unwrap()).unwrap();
+        errors.sort_by_key(|e| e.row);
         assert_eq!(failed as usize, errors.len());
         (checked.len(), errors)
     }

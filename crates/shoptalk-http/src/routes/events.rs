@@ -16,6 +16,13 @@ use shoptalk_types::model::{ContactEvent, Page, TrackEvents, TrackedEvents};
 /// credentials with write access name a contact of the workspace for each event. Each event's
 /// `id` makes retries safe: an id already recorded is counted in `duplicates`, not stored
 /// again. Each stored event emits the webhook event `contact.event_tracked`.
+///
+/// Some events also move the contact's cart, as the storefront reports it:
+/// `added_to_cart` and `removed_from_cart` with properties `{product_id, variant_id?,
+/// quantity?}` (a catalog product; `quantity` 1–999, default 1 to add and the whole line to
+/// remove), `checkout_started` with `{checkout_url}` (sets the open cart's checkout link),
+/// and `order_placed` with `{order_id?}` (the open cart becomes `converted`). An event naming
+/// an unknown product is still recorded but changes no cart.
 #[utoipa::path(
     post, path = "/api/v1/events", tag = "events",
     security(("bearer" = [])),

@@ -279,6 +279,37 @@ describe("rendering", () => {
     expect(root.querySelector(".ct-lb")).toBeNull();
   });
 
+  it("buttons whose action is a request show busy until it settles, then why it failed", async () => {
+    let fail!: (e: unknown) => void;
+    const onAction = vi.fn(() => new Promise<void>((_, reject) => (fail = reject)));
+    await show({ type: "product", product_id: "p1", title: "Mug", stock: 9 }, ctx({ onAction }));
+    const add = root.querySelector<HTMLButtonElement>('[data-action-type="add_to_cart"]')!;
+    await act(async () => add.click());
+    expect(add.getAttribute("aria-busy")).toBe("true");
+    expect(add.classList.contains("ct-busy")).toBe(true);
+    await act(async () => add.click());
+    expect(onAction).toHaveBeenCalledTimes(1);
+    await act(async () => fail(new Error("")));
+    expect(add.getAttribute("aria-busy")).toBeNull();
+    expect(root.querySelector("[role=alert]")!.textContent).toBe("Something went wrong");
+    // Pressed again: the old error goes while it is busy.
+    await act(async () => add.click());
+    expect(root.querySelector("[role=alert]")).toBeNull();
+  });
+
+  it("a cart without the shop's checkout page offers a Checkout button (disabled for agents)", async () => {
+    const c: Content = { type: "cart", cart_id: "c1", items: [{ product_id: "a", title: "Tea", quantity: 1, unit_price: { amount_minor: 300, currency: "USD" } }] };
+    await show(c);
+    const btn = root.querySelector<HTMLButtonElement>('button[data-action-type="checkout"]')!;
+    expect(btn.textContent).toBe("Checkout");
+    btn.click();
+    expect(opened[0]).toEqual({ type: "checkout", text: "Checkout", cart_id: "c1" });
+    await show(c, ctx({ viewer: "agent", disabled: true }));
+    expect(root.querySelector<HTMLButtonElement>('button[data-action-type="checkout"]')!.disabled).toBe(true);
+    await show({ type: "cart", items: [] });
+    expect(root.querySelector('[data-action-type="checkout"]')).toBeNull();
+  });
+
   it("orders, carts and payment requests", async () => {
     await show({ type: "order", order_id: "o1", number: "#1001", status: "shipped", carrier: "DHL", tracking_url: "https://track.example/1", total: { amount_minor: 4200, currency: "USD" } });
     expect(root.querySelector(".ct-badge")!.textContent).toBe("shipped");

@@ -407,27 +407,25 @@ fn differences<'a>(
         })
 }
 
-/// The option names of a product (from its first row), checked: unique, and each a name the
-/// catalog accepts as an option key.
-fn option_names(
-    header: &Header,
-    first: &Record,
-) -> Result<Vec<(u8, String)>, ProductImportError> {
+/// The option names of a product (from its first row) by option number, and an error for
+/// each name that repeats an earlier one (kept in the list, so its values still find it).
+fn option_names(header: &Header, first: &Record) -> (Vec<(u8, String)>, Vec<ProductImportError>) {
     let mut names: Vec<(u8, String)> = Vec::new();
+    let mut errors = Vec::new();
     for n in header.options() {
         let name = first.get(OptionName(n));
         if name.is_empty() {
             continue;
         }
         if let Some((other, _)) = names.iter().find(|(_, seen)| seen == name) {
-            return Err(first.error(
+            errors.push(first.error(
                 OptionName(n),
                 format!("repeats option{other}_name; option names must differ"),
             ));
         }
         names.push((n, name.to_owned()));
     }
-    Ok(names)
+    (names, errors)
 }
 
 /// Gathers a product from its rows, or every problem found in them.
@@ -437,10 +435,8 @@ fn product(header: &Header, group: Group) -> Result<Candidate, Vec<ProductImport
         variants: records,
         mut errors,
     } = group;
-    let options = option_names(header, &first).unwrap_or_else(|e| {
-        errors.push(e);
-        vec![]
-    });
+    let (options, naming_errors) = option_names(header, &first);
+    errors.extend(naming_errors);
     let currency = first.get(Currency).to_owned();
     let mut variants = Vec::with_capacity(records.len());
     for record in &records {

@@ -6,7 +6,7 @@ use super::super::error::db_err;
 use super::super::events::{hooks, queue_deliveries};
 use super::super::keyset::{Order, fetch_page};
 use super::super::rows::R;
-use super::record::{Col, Record, doc_row, enum_str, first, select};
+use super::record::{Col, versioned_document, doc_row, enum_str, first, select};
 use crate::common::{MAX_PAGE, clamp_limit, ms, to_value};
 use crate::events::{CART_ABANDONED, event};
 use jiff::Timestamp;
@@ -15,7 +15,6 @@ use shoptalk_core::cursor::Cursor;
 use shoptalk_types::commerce::{Cart, ShopSettings};
 use shoptalk_types::ids::*;
 use shoptalk_types::model::Page;
-use uuid::Uuid;
 
 versioned_document!(Cart, "carts", |r| {
     Ok(vec![

@@ -5,15 +5,13 @@ use super::super::commit;
 use super::super::error::db_err;
 use super::super::keyset::{Order as Sort, fetch_page};
 use super::super::rows::R;
-use super::record::{Col, Record, doc_row, enum_str, first, select};
+use super::record::{Col, versioned_document, doc_row, enum_str, first, select};
 use crate::common::{MAX_PAGE, clamp_limit, ms};
-use jiff::Timestamp;
 use shoptalk_core::commerce_store::OrderQuery;
 use shoptalk_core::cursor::Cursor;
 use shoptalk_types::commerce::Order;
 use shoptalk_types::ids::*;
 use shoptalk_types::model::Page;
-use uuid::Uuid;
 
 /// The number of a workspace's first order.
 const FIRST_ORDER_NUMBER: i64 = 1001;

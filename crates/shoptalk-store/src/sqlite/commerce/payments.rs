@@ -3,11 +3,9 @@
 use super::super::Db;
 use super::super::error::db_err;
 use super::super::rows::R;
-use super::record::{Col, Record, doc_row, enum_str, first, select};
-use jiff::Timestamp;
+use super::record::{Col, versioned_document, doc_row, enum_str, first, select};
 use shoptalk_types::commerce::{Payment, PaymentProviderKind};
 use shoptalk_types::ids::*;
-use uuid::Uuid;
 
 versioned_document!(Payment, "payments", |r| {
     Ok(vec![

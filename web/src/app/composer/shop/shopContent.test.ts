@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import type { Cart } from "../../../shared/types";
 import { cart, order, product } from "../../test/fixtures";
 import { cartMessage, paymentBody, payableOrders, productRef, productsMessage, type PaymentDraft } from "./shopContent";
 import { fromMinor, toMinor } from "../rich/validate";
@@ -70,7 +71,7 @@ describe("the cart as a message", () => {
 });
 
 describe("payment links", () => {
-  const where = { contactId: "ct-1", conversationId: "conv-1", cart: cart() };
+  const where: { contactId: string; conversationId: string; cart: Cart | null } = { contactId: "ct-1", conversationId: "conv-1", cart: cart() };
   const draft = (d: Partial<PaymentDraft>): PaymentDraft => ({ for: "amount", orderId: "", amount: "", currency: "EUR", description: "", ...d });
 
   it("for the cart, an order, or an amount, always to this conversation", () => {
