@@ -93,6 +93,9 @@ use utoipa::{IntoResponses, Modify, OpenApi};
         routes::pay::get_pay_page,
         routes::pay::pay_with_test_card,
         routes::stripe_webhooks::receive_stripe_event,
+        routes::integrations::get_integrations,
+        routes::integrations::update_integrations,
+        routes::shopify_webhooks::receive_shopify_webhook,
         crate::ws::upgrade,
     ),
     components(schemas(shoptalk_types::model::ErrorBody, shoptalk_types::model::ErrorDetail)),
@@ -117,6 +120,7 @@ use utoipa::{IntoResponses, Modify, OpenApi};
         (name = "webhooks", description = "Outbound, signed event delivery"),
         (name = "links", description = "Tracked links sent in messages"),
         (name = "payments", description = "Pay links, the hosted pay page and payment providers"),
+        (name = "integrations", description = "Connections to Shopify and Stripe, and Shopify's webhooks"),
         (name = "realtime", description = "The WebSocket protocol"),
         (name = "operations", description = "Health, metrics and this document"),
     )

@@ -79,7 +79,7 @@ pub enum BodyLimit {
     Json,
     /// `MAX_UPLOAD_BYTES`: attachments.
     Upload,
-    /// `IMPORT_MAX_BYTES`: bulk imports.
+    /// `IMPORT_MAX_BYTES`: bulk imports, and deliveries of a connected shop's records.
     Import,
 }
 
@@ -238,6 +238,11 @@ pub const ROUTES: &[Route] = &[
     route(Get, "/api/v1/pay/{id}", Public, || get(pay::get_pay_page)),
     route(Post, "/api/v1/pay/{id}", Public, || post(pay::pay_with_test_card)),
     route(Post, "/api/v1/integrations/stripe/webhooks/{workspace_id}", Public, || post(stripe_webhooks::receive_stripe_event)),
+    // Integrations: connecting Shopify and Stripe, and Shopify's webhooks (signed per shop;
+    // an order with hundreds of lines outgrows the JSON limit).
+    route(Get, "/api/v1/integrations", Staff(Admin), || get(integrations::get_integrations)),
+    route(Patch, "/api/v1/integrations", Staff(Admin), || patch(integrations::update_integrations)),
+    route(Post, "/api/v1/integrations/shopify/webhooks", Public, || post(shopify_webhooks::receive_shopify_webhook)).import(),
     // Tracked links in messages: the click is counted, the redirect goes to the URL sent.
     route(Get, "/r/{token}", Public, || get(links::follow_link)),
     // Real time.

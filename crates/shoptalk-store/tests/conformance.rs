@@ -86,6 +86,8 @@ macro_rules! for_each_check {
             products_crud_isolation_and_unique_external_id,
             product_list_filters,
             product_pages_cover_every_row_once,
+            product_text_search_pages_newest_first,
+            product_import_writes_each_product_whole,
             contact_events_are_stored_once_and_paged,
             media_round_trip;
             durability_after_reopen
@@ -2886,4 +2888,194 @@ async fn product_pages_cover_every_row_once(store: Arc<dyn Store>) {
     }
     assert_eq!(seen.len(), 25);
     assert_eq!(seen.iter().copied().collect::<HashSet<_>>(), all);
+}
+
+/// Every page of a text search, in order.
+async fn search_pages(store: &dyn Store, ws: WorkspaceId, q: ProductQuery) -> Vec<Vec<ProductId>> {
+    let mut pages = Vec::new();
+    let mut after = None;
+    loop {
+        let q = ProductQuery { after, ..q.clone() };
+        let page = store.list_products(ws, &q).await.unwrap();
+        assert!(page.items.len() <= q.limit as usize);
+        pages.push(page.items.iter().map(|p| p.id).collect());
+        match page.next_cursor {
+            Some(c) => after = Some(Cursor::decode(&c).unwrap()),
+            None => return pages,
+        }
+    }
+}
+
+async fn product_text_search_pages_newest_first(store: Arc<dyn Store>) {
+    let store = &*store;
+    let a = workspace(store).await;
+    let other = workspace(store).await;
+    // Creation times out of insertion order, several sharing a millisecond; every other
+    // product matches, and so do products of another workspace.
+    let base = now();
+    let mut matching = Vec::new();
+    for i in 0..30i64 {
+        let at = base + SignedDuration::from_millis((i * 7) % 11);
+        let title = if i % 2 == 0 { "Blue mug" } else { "Red lamp" };
+        let mut p = product(a.id, title, &[(100 + i, None)]);
+        p.created_at = at;
+        p.updated_at = at;
+        store.insert_product(&p).await.unwrap();
+        if i % 2 == 0 {
+            matching.push(p);
+        }
+        let mut foreign = product(other.id, "Blue mug", &[(1, None)]);
+        foreign.created_at = at;
+        store.insert_product(&foreign).await.unwrap();
+    }
+    let q = ProductQuery {
+        text: Some("blu".into()),
+        limit: 4,
+        ..Default::default()
+    };
+    let pages = search_pages(store, a.id, q.clone()).await;
+    let seen: Vec<ProductId> = pages.concat();
+    assert_eq!(seen.len(), matching.len(), "each match once");
+    assert_eq!(
+        seen.iter().copied().collect::<HashSet<_>>(),
+        matching.iter().map(|p| p.id).collect()
+    );
+    // Newest first: creation times never increase along the pages.
+    let created: Vec<i64> = seen
+        .iter()
+        .map(|id| {
+            let p = matching.iter().find(|p| p.id == *id).unwrap();
+            p.created_at.as_millisecond()
+        })
+        .collect();
+    assert!(created.windows(2).all(|w| w[0] >= w[1]), "{created:?}");
+    // Filters apply on every page, and replacing a product keeps its place.
+    let mut first = matching[0].clone();
+    first.title = "Blue mug, new photo".into();
+    assert!(store.replace_product(&first).await.unwrap());
+    assert_eq!(search_pages(store, a.id, q.clone()).await.concat(), seen);
+    let cheap = ProductQuery {
+        max_price: Some(110),
+        ..q.clone()
+    };
+    let cheap_ids: Vec<ProductId> = seen
+        .iter()
+        .copied()
+        .filter(|id| {
+            matching
+                .iter()
+                .any(|p| p.id == *id && p.variants[0].price_minor <= 110)
+        })
+        .collect();
+    assert_eq!(search_pages(store, a.id, cheap).await.concat(), cheap_ids);
+    // A deleted product leaves the search.
+    assert!(store.delete_product(a.id, first.id).await.unwrap());
+    assert_eq!(
+        search_pages(store, a.id, q).await.concat(),
+        seen[..]
+            .iter()
+            .copied()
+            .filter(|id| *id != first.id)
+            .collect::<Vec<_>>()
+    );
+}
+
+async fn product_import_writes_each_product_whole(store: Arc<dyn Store>) {
+    let store = &*store;
+    let a = workspace(store).await;
+    let mut mug = product(a.id, "Mug", &[(1000, None)]);
+    mug.external_id = Some("mug".into());
+    store.insert_product(&mug).await.unwrap();
+
+    let mut new_mug = product(a.id, "Teapot", &[(5000, None), (6000, Some(0))]);
+    new_mug.external_id = Some("mug".into());
+    let mut lamp = product(a.id, "Lamp", &[(700, None)]);
+    lamp.external_id = Some("lamp".into());
+    let plain = product(a.id, "Vase", &[(300, None)]);
+    let batch = [new_mug.clone(), lamp.clone(), plain.clone()];
+
+    // Without replacing, the taken external id is skipped and the rest created.
+    let outcomes = store
+        .import_products(&batch, OnExistingProduct::Skip)
+        .await
+        .unwrap();
+    assert_eq!(
+        outcomes,
+        [
+            ImportOutcome::ExternalIdTaken,
+            ImportOutcome::Created,
+            ImportOutcome::Created
+        ]
+    );
+    assert_eq!(
+        store.get_product(a.id, mug.id).await.unwrap(),
+        Some(mug.clone())
+    );
+    assert_eq!(
+        store.get_product(a.id, lamp.id).await.unwrap(),
+        Some(lamp.clone())
+    );
+    assert!(store.get_product(a.id, new_mug.id).await.unwrap().is_none());
+
+    // Replacing writes over the stored product, which keeps its id and creation time, and
+    // rewrites its indexes.
+    let outcomes = store
+        .import_products(&batch[..1], OnExistingProduct::Replace)
+        .await
+        .unwrap();
+    assert_eq!(outcomes, [ImportOutcome::Updated]);
+    let stored = store.get_product(a.id, mug.id).await.unwrap().unwrap();
+    assert_eq!(
+        stored,
+        Product {
+            id: mug.id,
+            created_at: mug.created_at,
+            ..new_mug.clone()
+        }
+    );
+    assert!(store.get_product(a.id, new_mug.id).await.unwrap().is_none());
+    let text = |t: &str| ProductQuery {
+        text: Some(t.into()),
+        ..Default::default()
+    };
+    assert_eq!(
+        product_ids(store, a.id, text("teapot")).await,
+        HashSet::from([mug.id])
+    );
+    assert!(product_ids(store, a.id, text("mug")).await.is_empty());
+    let q = ProductQuery {
+        min_price: Some(5500),
+        ..Default::default()
+    };
+    assert_eq!(product_ids(store, a.id, q).await, HashSet::from([mug.id]));
+    // Within one call, a later product meets an earlier one as stored.
+    let mut twin = lamp.clone();
+    twin.id = ProductId::new();
+    twin.title = "Desk lamp".into();
+    let mut fresh = product(a.id, "Bowl", &[(1, None)]);
+    fresh.external_id = Some("bowl".into());
+    let mut fresh_twin = fresh.clone();
+    fresh_twin.id = ProductId::new();
+    let outcomes = store
+        .import_products(&[twin, fresh, fresh_twin], OnExistingProduct::Replace)
+        .await
+        .unwrap();
+    assert_eq!(
+        outcomes,
+        [
+            ImportOutcome::Updated,
+            ImportOutcome::Created,
+            ImportOutcome::Updated
+        ]
+    );
+    assert_eq!(
+        store
+            .get_product(a.id, lamp.id)
+            .await
+            .unwrap()
+            .unwrap()
+            .title,
+        "Desk lamp"
+    );
+    assert_eq!(product_ids(store, a.id, Default::default()).await.len(), 4);
 }

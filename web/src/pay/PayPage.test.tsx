@@ -2,19 +2,21 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { render } from "preact";
 import { act } from "preact/test-utils";
-import type { PublicPayment } from "../shared/types";
+import type { PayPage as PayPageInfo } from "../shared/types";
 import { PayPage } from "./PayPage";
 import { cardDigits, phaseOf, validPaymentId } from "./payLogic";
 
 const ID = "0190a0b2-7c3d-7e4f-8a9b-0c1d2e3f4a5b";
 
-const PAYMENT: PublicPayment = {
+const PAYMENT: PayPageInfo = {
   id: ID,
   shop_name: "Demo Shop",
   description: "Order 1001",
   amount_minor: 4250,
   currency: "EUR",
   status: "pending",
+  provider: "test",
+  pay_url: `https://chat.example/pay/${ID}`,
   order_number: "1001",
   lines: [
     { title: "Mug", quantity: 2, unit_price_minor: 1250 },
@@ -24,7 +26,7 @@ const PAYMENT: PublicPayment = {
 
 let root: HTMLElement;
 let requests: { method: string; path: string; body: unknown }[];
-let payment: PublicPayment | null;
+let payment: PayPageInfo | null;
 /// How the server answers a POST: a status, and the body.
 let answer: { status: number; body?: unknown };
 
@@ -150,6 +152,18 @@ describe("pay page", () => {
     answer = { status: 409, body: { error: { code: "conflict", message: "already paid" } } };
     await payWith("4242 4242 4242 4242");
     expect($("pay-already-paid")).not.toBeNull();
+  });
+
+  it("another provider's payment continues on its own page", async () => {
+    payment = { ...PAYMENT, provider: "stripe", pay_url: "https://checkout.stripe.com/c/pay/cs_test_1" };
+    await open();
+    expect($("pay-card-number")).toBeNull();
+    expect($<HTMLAnchorElement>("pay-elsewhere")!.getAttribute("href")).toBe("https://checkout.stripe.com/c/pay/cs_test_1");
+    render(null, root);
+    payment = { ...PAYMENT, provider: "stripe", pay_url: "javascript:alert(1)" };
+    await open();
+    expect(root.querySelector("a")).toBeNull();
+    expect(root.querySelector("[role=alert]")!.textContent).toContain("cannot be taken here");
   });
 
   it("expired and cancelled links, unknown and malformed ids", async () => {

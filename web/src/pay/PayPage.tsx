@@ -1,16 +1,18 @@
 // The pay page: what is being paid (shop, description, lines, amount), a card number, Pay.
-// Built-in test provider only: 4242 4242 4242 4242 succeeds, 4000 0000 0000 0002 is declined.
-// Every outcome is announced (role=alert / focus moved to the new heading).
+// The built-in test provider takes test cards (4242 4242 4242 4242 pays, 4000 0000 0000 0002
+// is declined); another provider's payments continue at its own page (`pay_url`). Every
+// outcome is announced (role=alert / focus moved to the new heading).
 import { useEffect, useRef, useState } from "preact/hooks";
 import { api, ApiError, type ApiClient } from "../shared/api";
 import { formatAmount } from "../shared/format";
-import type { PublicPayment } from "../shared/types";
+import { safeUrl } from "../shared/safeUrl";
+import type { PayPage as PayInfo } from "../shared/types";
 import { cardDigits, phaseOf, validPaymentId, type Phase } from "./payLogic";
 
 const anon: ApiClient = { baseUrl: "", token: () => null };
 const locale = () => (typeof navigator !== "undefined" && navigator.language) || "en";
 
-type Load = { kind: "loading" } | { kind: "missing"; message: string } | { kind: "ready"; payment: PublicPayment; phase: Phase };
+type Load = { kind: "loading" } | { kind: "missing"; message: string } | { kind: "ready"; payment: PayInfo; phase: Phase };
 
 export function PayPage(p: { paymentId: string }) {
   const [load, setLoad] = useState<Load>({ kind: "loading" });
@@ -20,7 +22,7 @@ export function PayPage(p: { paymentId: string }) {
       return;
     }
     try {
-      const payment = await api<PublicPayment>(anon, "GET", `/api/v1/pay/${p.paymentId}`);
+      const payment = await api<PayInfo>(anon, "GET", `/api/v1/pay/${p.paymentId}`);
       setLoad({ kind: "ready", payment, phase: phaseOf(payment.status) });
     } catch (e) {
       const message =
@@ -62,7 +64,7 @@ export function PayPage(p: { paymentId: string }) {
   );
 }
 
-function Ready(p: { payment: PublicPayment; phase: Phase; setPhase: (ph: Phase) => void; reload: () => void }) {
+function Ready(p: { payment: PayInfo; phase: Phase; setPhase: (ph: Phase) => void; reload: () => void }) {
   const { payment } = p;
   const amount = formatAmount(payment.amount_minor, payment.currency, locale());
   return (
@@ -76,7 +78,12 @@ function Ready(p: { payment: PublicPayment; phase: Phase; setPhase: (ph: Phase) 
         {payment.order_number && <p class="pay-muted">Order {payment.order_number}</p>}
         <Lines payment={payment} />
       </section>
-      {p.phase === "form" && <CardForm payment={payment} amount={amount} onPaid={() => p.setPhase("paid")} onConflict={p.reload} />}
+      {p.phase === "form" &&
+        (payment.provider === "test" ? (
+          <CardForm payment={payment} amount={amount} onPaid={() => p.setPhase("paid")} onConflict={p.reload} />
+        ) : (
+          <Elsewhere url={payment.pay_url} />
+        ))}
       {p.phase === "paid" && (
         <Outcome title="Paid" testid="pay-paid" ok>
           Paid — you can close this tab and return to the chat.
@@ -96,7 +103,7 @@ function Ready(p: { payment: PublicPayment; phase: Phase; setPhase: (ph: Phase) 
   );
 }
 
-function Lines(p: { payment: PublicPayment }) {
+function Lines(p: { payment: PayInfo }) {
   const lines = Array.isArray(p.payment.lines) ? p.payment.lines : [];
   if (!lines.length) return null;
   const money = (minor: number) => formatAmount(minor, p.payment.currency, locale());
@@ -125,7 +132,7 @@ function Lines(p: { payment: PublicPayment }) {
 
 /// The card number and the Pay button. A decline keeps the form, says why and puts focus back
 /// in the field; success hands over to the "Paid" state.
-function CardForm(p: { payment: PublicPayment; amount: string; onPaid: () => void; onConflict: () => void }) {
+function CardForm(p: { payment: PayInfo; amount: string; onPaid: () => void; onConflict: () => void }) {
   const [card, setCard] = useState("");
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -193,6 +200,24 @@ function CardForm(p: { payment: PublicPayment; amount: string; onPaid: () => voi
       </button>
       <p class="pay-muted pay-center">You pay {p.amount} to {p.payment.shop_name}.</p>
     </form>
+  );
+}
+
+/// A provider with its own checkout: the customer continues there.
+function Elsewhere(p: { url: string }) {
+  const href = safeUrl(p.url);
+  return (
+    <section class="pay-card pay-form" aria-label="Payment">
+      {href ? (
+        <a class="pay-button" href={href} rel="noopener noreferrer" data-testid="pay-elsewhere">
+          Continue to payment
+        </a>
+      ) : (
+        <p class="pay-error" role="alert">
+          This payment cannot be taken here. Ask the shop in the chat for help.
+        </p>
+      )}
+    </section>
   );
 }
 

@@ -405,6 +405,9 @@ export interface ProductQuery {
 
 export type PaymentProviderKind = "test" | "stripe";
 
+/// `PATCH /api/v1/shop`: absent fields are left alone.
+export type ShopSettingsPatch = Partial<ShopSettings>;
+
 export interface ShopSettings {
   /// ISO 4217
   currency: string;
@@ -595,16 +598,32 @@ export interface NewPayment {
   conversation_id?: Uuid;
 }
 
-/// `GET /api/v1/pay/{id}` (public): what the pay page shows.
-export interface PublicPayment {
+/// `GET /api/v1/pay/{id}` (public): what the pay page shows (what is paid for, never who pays).
+export interface PayPage {
   id: Uuid;
   shop_name: string;
   description: string;
   amount_minor: number;
   currency: string;
   status: PaymentStatus;
+  /// `test`: the page takes test cards; otherwise the customer pays at `pay_url`.
+  provider: PaymentProviderKind;
+  pay_url: string;
   order_number?: string;
-  lines?: { title: string; quantity: number; unit_price_minor: number }[];
+  /// The order's (or the cart's) lines when the payment is for one.
+  lines?: PayPageLine[];
+}
+
+export interface PayPageLine {
+  title: string;
+  quantity: number;
+  unit_price_minor: number;
+  image_url?: string;
+}
+
+/// `POST /api/v1/pay/{id}` (test provider): spaces and dashes are ignored.
+export interface TestCardPayment {
+  card_number: string;
 }
 
 /// `POST /api/v1/conversations/{id}/shop-actions`: a customer's add_to_cart / buy / checkout
@@ -635,6 +654,13 @@ export interface StripeSettings {
 export interface Integrations {
   shopify?: ShopifySettings;
   stripe?: StripeSettings;
+}
+
+/// `PATCH /api/v1/integrations`: an absent key leaves that integration alone, `null`
+/// disconnects it, an object connects or changes it (a secret left out keeps the stored one).
+export interface IntegrationsPatch {
+  shopify?: ShopifySettings | null;
+  stripe?: StripeSettings | null;
 }
 
 // ------------------------------------------------------------------ WebSocket frames

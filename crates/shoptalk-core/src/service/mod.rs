@@ -43,7 +43,7 @@ pub use messages::{LogPosition, SendTicket, Sent};
 pub use order_actions::SHOPIFY_ORDER_ACTION_JOB;
 pub use orders::OrderFilter;
 pub use payments::{ProviderOutcome, ProviderReport, TestCardOutcome};
-pub use product_import::{IMPORT_MAX_BYTES, IMPORT_MAX_PRODUCTS, ImportSource};
+pub use product_import::{IMPORT_MAX_BYTES, IMPORT_MAX_PRODUCTS, ImportPlan, ImportSource};
 pub use products::ProductFilter;
 pub use shopify::{
     Ingested, SHOPIFY, ShopCart, ShopEvent, ShopFulfilment, ShopLine, ShopOrder, ShopProduct,

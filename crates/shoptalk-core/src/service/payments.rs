@@ -215,8 +215,7 @@ impl App {
                     .ok_or(DomainError::NotFound("cart"))?;
                 if cart.status == CartStatus::Converted {
                     return Err(DomainError::Conflict(
-                        "this cart has already become an order; ask for the order's payment"
-                            .into(),
+                        "this cart has already become an order; ask for the order's payment".into(),
                     ));
                 }
                 if cart.items.is_empty() || cart.subtotal_minor <= 0 {

@@ -35,7 +35,9 @@ pub enum ImportSource<'a> {
 /// Where a decoded product came from, to report its problems in the sender's terms.
 enum Origin {
     /// `products[index]` of a JSON body.
-    Json { index: u32 },
+    Json {
+        index: u32,
+    },
     Csv(csv_file::Rows),
 }
 
@@ -125,10 +127,45 @@ struct Checked {
     origin: Origin,
 }
 
+/// An import body read and checked, nothing written yet: the products to write, and the
+/// problems of the refused ones.
+pub struct ImportPlan {
+    checked: Vec<Checked>,
+    failed: u32,
+    errors: Vec<ProductImportError>,
+}
+
+impl ImportPlan {
+    /// Decodes `source` and applies the catalog's rules, as products of workspace `ws`.
+    /// Refuses the whole body (a bad CSV header, too many products) with an error naming why.
+    pub fn read(ws: WorkspaceId, source: ImportSource<'_>) -> DomainResult<Self> {
+        let decoded = match source {
+            ImportSource::Json(values) => decode_json(values)?,
+            ImportSource::Csv(bytes) => csv_file::decode(bytes)?,
+        };
+        check(ws, decoded)
+    }
+
+    /// The products to write, valid by the catalog's rules.
+    pub fn products(&self) -> impl Iterator<Item = &Product> {
+        self.checked.iter().map(|c| &c.product)
+    }
+
+    /// How many products were refused.
+    pub fn failed(&self) -> u32 {
+        self.failed
+    }
+
+    /// The refused products' problems, at least one each.
+    pub fn errors(&self) -> &[ProductImportError] {
+        &self.errors
+    }
+}
+
 /// Applies the catalog's rules to each candidate, and refuses a second product with an
 /// external id already seen in this import (a CSV groups such rows instead, so this only
 /// happens in JSON).
-fn check(ws: WorkspaceId, decoded: Decoded) -> DomainResult<(Vec<Checked>, u32, Vec<ProductImportError>)> {
+fn check(ws: WorkspaceId, decoded: Decoded) -> DomainResult<ImportPlan> {
     let Decoded {
         candidates,
         mut failed,
@@ -152,7 +189,10 @@ fn check(ws: WorkspaceId, decoded: Decoded) -> DomainResult<(Vec<Checked>, u32, 
                     failed += 1;
                     errors.push(origin.error(
                         "external_id",
-                        format!("is used by an earlier product of this import ({})", first.get()),
+                        format!(
+                            "is used by an earlier product of this import ({})",
+                            first.get()
+                        ),
                     ));
                     continue;
                 }
@@ -163,7 +203,11 @@ fn check(ws: WorkspaceId, decoded: Decoded) -> DomainResult<(Vec<Checked>, u32, 
         }
         checked.push(Checked { product, origin });
     }
-    Ok((checked, failed, errors))
+    Ok(ImportPlan {
+        checked,
+        failed,
+        errors,
+    })
 }
 
 impl App {
@@ -177,11 +221,11 @@ impl App {
         upsert: bool,
     ) -> DomainResult<ProductImportReport> {
         actor.require(Capability::Write)?;
-        let decoded = match source {
-            ImportSource::Json(values) => decode_json(values)?,
-            ImportSource::Csv(bytes) => csv_file::decode(bytes)?,
-        };
-        let (checked, failed, errors) = check(actor.workspace_id(), decoded)?;
+        let ImportPlan {
+            checked,
+            failed,
+            errors,
+        } = ImportPlan::read(actor.workspace_id(), source)?;
         let on_existing = if upsert {
             OnExistingProduct::Replace
         } else {
@@ -231,11 +275,11 @@ mod tests {
     }
 
     fn decode_and_check(values: Vec<serde_json::Value>) -> (usize, Vec<ProductImportError>) {
-        let (checked, failed, mut errors) =
-            check(WorkspaceId::new(), decode_json(values).unwrap()).unwrap();
+        let plan = ImportPlan::read(WorkspaceId::new(), ImportSource::Json(values)).unwrap();
+        let mut errors = plan.errors().to_vec();
         errors.sort_by_key(|e| e.row);
-        assert_eq!(failed as usize, errors.len());
-        (checked.len(), errors)
+        assert_eq!(plan.failed() as usize, errors.len());
+        (plan.products().count(), errors)
     }
 
     #[test]
@@ -271,8 +315,15 @@ mod tests {
     fn a_repeated_external_id_refuses_the_later_product() {
         let (good, errors) = decode_and_check(vec![product("a", 1), product("a", 2)]);
         assert_eq!(good, 1);
-        assert_eq!((errors[0].row, errors[0].field.as_str()), (1, "external_id"));
-        assert!(errors[0].message.contains("(products[0])"), "{}", errors[0].message);
+        assert_eq!(
+            (errors[0].row, errors[0].field.as_str()),
+            (1, "external_id")
+        );
+        assert!(
+            errors[0].message.contains("(products[0])"),
+            "{}",
+            errors[0].message
+        );
     }
 
     #[test]

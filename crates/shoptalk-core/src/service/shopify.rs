@@ -11,12 +11,12 @@ use super::cart_rules::{new_cart, subtotal};
 use super::carts::cart_updated;
 use super::commerce_notify::log_failure;
 use super::contacts::validate_contact;
+use super::orders::order_event;
 use super::products::{DESCRIPTION_MAX, IMAGES_MAX, TAGS_MAX, VARIANTS_MAX, validate};
 use super::versioned::until_stored;
 use super::{App, now_ms};
 use crate::StoreError;
-use crate::commerce_store::Emit;
-use crate::error::{DomainError, DomainResult};
+use crate::error::DomainResult;
 use jiff::Timestamp;
 use shoptalk_types::commerce::{
     Cart, CartItem, CartStatus, Fulfilment, Order, OrderLine, OrderStatus, Refund, ShopifySettings,
@@ -236,8 +236,7 @@ impl App {
             };
             let stored = (self.store)
                 .put_order(&order, &[order_event(kind, &order)])
-                .await
-                .map_err(order_taken)?;
+                .await?;
             Ok(stored.then_some((order, before)))
         })
         .await?;
@@ -418,23 +417,6 @@ fn lenient_contact(c: &NewContact) -> NewContact {
     };
     // Each field passed alone, so together they pass too; this trims them as stored.
     validate_contact(&kept).unwrap_or_default()
-}
-
-fn order_event(kind: &'static str, order: &Order) -> Emit {
-    Emit {
-        kind,
-        data: serde_json::to_value(order).unwrap_or_default(),
-    }
-}
-
-fn order_taken(e: StoreError) -> DomainError {
-    match e {
-        StoreError::Duplicate("order_number") => DomainError::taken(
-            "number",
-            "is already the number of another order of this workspace",
-        ),
-        other => other.into(),
-    }
 }
 
 /// How far an order has travelled; `None` for the ends that are about money, not goods.

@@ -11,10 +11,15 @@ const ATTEMPTS: u32 = 8;
 /// change and stores it, answering `Some(value)` when the write was stored (or nothing needed
 /// writing) and `None` when another writer came first. Between attempts it waits a short,
 /// random, growing time so that racing writers stop colliding.
-pub(super) async fn until_stored<T>(
-    what: &'static str,
-    mut attempt: impl AsyncFnMut() -> DomainResult<Option<T>>,
-) -> DomainResult<T> {
+///
+/// `attempt` is any closure returning a future (`async || ...` included); the bound is
+/// spelled as `FnMut` returning a future rather than `AsyncFnMut` because only the former
+/// lets the compiler prove the caller's future `Send`, which the server's tasks need.
+pub(super) async fn until_stored<T, F, Fut>(what: &'static str, mut attempt: F) -> DomainResult<T>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = DomainResult<Option<T>>>,
+{
     for n in 0..ATTEMPTS {
         if let Some(done) = attempt().await? {
             return Ok(done);
@@ -31,36 +36,38 @@ pub(super) async fn until_stored<T>(
 mod tests {
     use super::*;
 
+    use std::sync::atomic::{AtomicU32, Ordering};
+
     #[tokio::test]
     async fn retries_until_stored_then_gives_up() {
-        let mut calls = 0;
+        let calls = AtomicU32::new(0);
         let n = until_stored("cart", async || {
-            calls += 1;
-            Ok((calls == 3).then_some(calls))
+            let n = calls.fetch_add(1, Ordering::Relaxed) + 1;
+            Ok((n == 3).then_some(n))
         })
         .await
         .unwrap();
         assert_eq!(n, 3);
 
-        let mut calls = 0;
-        let never = until_stored::<()>("order", async || {
-            calls += 1;
+        let calls = AtomicU32::new(0);
+        let never = until_stored::<(), _, _>("order", async || {
+            calls.fetch_add(1, Ordering::Relaxed);
             Ok(None)
         })
         .await;
         assert!(matches!(never, Err(DomainError::Conflict(m)) if m.contains("order")));
-        assert_eq!(calls, ATTEMPTS);
+        assert_eq!(calls.into_inner(), ATTEMPTS);
     }
 
     #[tokio::test]
     async fn errors_stop_at_once() {
-        let mut calls = 0;
-        let r = until_stored::<()>("cart", async || {
-            calls += 1;
+        let calls = AtomicU32::new(0);
+        let r = until_stored::<(), _, _>("cart", async || {
+            calls.fetch_add(1, Ordering::Relaxed);
             Err(DomainError::NotFound("cart"))
         })
         .await;
         assert!(matches!(r, Err(DomainError::NotFound("cart"))));
-        assert_eq!(calls, 1);
+        assert_eq!(calls.into_inner(), 1);
     }
 }

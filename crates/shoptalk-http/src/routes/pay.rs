@@ -5,7 +5,9 @@
 use crate::error::{ApiError, ApiResult};
 use crate::extract::{ApiJson, Path};
 use crate::limits::{ClientIp, Limits};
-use crate::openapi::{ConflictError, InputErrors, NotFoundError, PaymentDeclinedError, RateLimitedError};
+use crate::openapi::{
+    ConflictError, InputErrors, NotFoundError, PaymentDeclinedError, RateLimitedError,
+};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;

@@ -68,12 +68,20 @@ pub async fn receive_stripe_event(
     let signal = event.payment_signal().map_err(|e| {
         ApiError::bad_request(
             "invalid_event",
-            format!("{} does not carry the object its type promises: {e}", event.kind),
+            format!(
+                "{} does not carry the object its type promises: {e}",
+                event.kind
+            ),
         )
     })?;
     state
         .app
-        .apply_provider_report(ws, PaymentProviderKind::Stripe, &event.id, signal.map(report))
+        .apply_provider_report(
+            ws,
+            PaymentProviderKind::Stripe,
+            &event.id,
+            signal.map(report),
+        )
         .await?;
     Ok(Json(Received { received: true }))
 }
@@ -92,4 +100,3 @@ fn report(signal: PaymentSignal) -> ProviderReport {
         },
     }
 }
-

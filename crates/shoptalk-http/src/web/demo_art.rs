@@ -101,7 +101,7 @@ pub fn product_svg(category: &str, slug: &str) -> Option<String> {
             r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 400 400" width="400" height="400" role="img">"#,
             r#"<rect width="400" height="400" fill="hsl({hue} 35% 94%)"/>"#,
             r#"<circle cx="200" cy="190" r="150" fill="hsl({hue} 40% 88%)"/>"#,
-            r#"<g fill="{colour}" stroke="#00000033" stroke-width="3" stroke-linejoin="round">{shape}</g>"#,
+            r#"<g fill="{colour}" stroke="rgb(0 0 0 / 20%)" stroke-width="3" stroke-linejoin="round">{shape}</g>"#,
             r#"<text x="200" y="372" text-anchor="middle" font-family="system-ui, sans-serif" "#,
             r#"font-size="34" font-weight="700" fill="hsl({hue} 30% 30%)">{initials}</text>"#,
             "</svg>"

@@ -13,7 +13,7 @@
 //!   `inventory`, `fraud`, `declined`, else `other`) and whether Shopify emails the customer;
 //!   an order Shopify already cancelled is left alone.
 //! - Resending tracking, marking paid, fulfilling and marking delivered happen in Shoptalk
-//!   only: nothing is called.
+//!   only, as does everything about orders made in Shoptalk: nothing is called.
 //!
 //! Shopify answering 429 or 5xx, or not answering, is retried; any other 4xx ends the job
 //! with Shopify's reason. Calls go through the egress guard like every outbound call.
@@ -87,10 +87,13 @@ impl JobHandler for ShopifyOrderActions {
             .await
             .map_err(stored)?)
         .ok_or_else(|| JobFailure::permanent(format!("order {} not found", payload.order_id)))?;
-        let shopify_id = (order.external_id.as_deref())
+        // An order made in Shoptalk has nothing to carry out in Shopify.
+        let Some(shopify_id) = (order.external_id.as_deref())
             .and_then(|e| e.strip_prefix("shopify:"))
             .and_then(|id| id.parse::<u64>().ok())
-            .ok_or_else(|| JobFailure::permanent("the order did not come from Shopify"))?;
+        else {
+            return Ok(());
+        };
         let api = AdminApi::new(self, &settings)?;
         let job_ref = format!("[shoptalk job {}]", job.id);
         match payload.action {

@@ -17,21 +17,33 @@ impl fmt::Display for ShopifyId {
 
 impl<'de> Deserialize<'de> for ShopifyId {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(untagged)]
-        enum Raw {
-            Number(u64),
-            Text(String),
+        struct IdVisitor;
+
+        impl serde::de::Visitor<'_> for IdVisitor {
+            type Value = ShopifyId;
+
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a non-negative integer id")
+            }
+
+            fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<ShopifyId, E> {
+                Ok(ShopifyId(n))
+            }
+
+            fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<ShopifyId, E> {
+                u64::try_from(n)
+                    .map(ShopifyId)
+                    .map_err(|_| E::invalid_value(serde::de::Unexpected::Signed(n), &self))
+            }
+
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<ShopifyId, E> {
+                digits(s)
+                    .map(ShopifyId)
+                    .ok_or_else(|| E::invalid_value(serde::de::Unexpected::Str(s), &self))
+            }
         }
-        match Raw::deserialize(d) {
-            Ok(Raw::Number(n)) => Ok(Self(n)),
-            Ok(Raw::Text(s)) => digits(&s)
-                .map(Self)
-                .ok_or_else(|| serde::de::Error::custom(format!("{s:?} is not a numeric id"))),
-            Err(_) => Err(serde::de::Error::custom(
-                "expected a non-negative integer id",
-            )),
-        }
+
+        d.deserialize_any(IdVisitor)
     }
 }
 

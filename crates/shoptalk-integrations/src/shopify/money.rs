@@ -1,6 +1,6 @@
 //! Shopify's amounts of money: decimal strings in the currency's major unit (`"19.99"`),
 //! sometimes JSON numbers (`41.94`) in older resources. Converted to integers of minor units
-//! by the text of the digits, never through a float.
+//! from the decimal text, digit by digit: no arithmetic on floats, so no rounding.
 
 use serde::{Deserialize, Deserializer};
 use shoptalk_types::currency::minor_units;
@@ -14,16 +14,39 @@ pub struct Amount(pub String);
 
 impl<'de> Deserialize<'de> for Amount {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(untagged)]
-        enum Raw {
-            Text(String),
-            Number(serde_json::Number),
+        struct AmountVisitor;
+
+        impl serde::de::Visitor<'_> for AmountVisitor {
+            type Value = Amount;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a decimal amount")
+            }
+
+            fn visit_str<E: serde::de::Error>(self, s: &str) -> Result<Amount, E> {
+                Ok(Amount(s.to_owned()))
+            }
+
+            fn visit_u64<E: serde::de::Error>(self, n: u64) -> Result<Amount, E> {
+                Ok(Amount(n.to_string()))
+            }
+
+            fn visit_i64<E: serde::de::Error>(self, n: i64) -> Result<Amount, E> {
+                Ok(Amount(n.to_string()))
+            }
+
+            /// Older resources write amounts as JSON numbers (`41.94`); the shortest text
+            /// that reads back as the same float is the decimal that was written.
+            fn visit_f64<E: serde::de::Error>(self, n: f64) -> Result<Amount, E> {
+                if n.is_finite() {
+                    Ok(Amount(n.to_string()))
+                } else {
+                    Err(E::invalid_value(serde::de::Unexpected::Float(n), &self))
+                }
+            }
         }
-        Ok(Self(match Raw::deserialize(d)? {
-            Raw::Text(s) => s,
-            Raw::Number(n) => n.to_string(),
-        }))
+
+        d.deserialize_any(AmountVisitor)
     }
 }
 

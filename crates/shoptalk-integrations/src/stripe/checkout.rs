@@ -37,7 +37,10 @@ impl StripeGateway {
             provider: STRIPE,
             message: format!("the API base is refused: {why}"),
         })?;
-        Ok(format!("{}/v1/checkout/sessions", base.trim_end_matches('/')))
+        Ok(format!(
+            "{}/v1/checkout/sessions",
+            base.trim_end_matches('/')
+        ))
     }
 }
 
@@ -49,8 +52,7 @@ impl PaymentGateway for StripeGateway {
 
     async fn create_checkout(&self, req: CheckoutRequest<'_>) -> Result<Checkout, GatewayError> {
         let stripe = req.integrations.stripe.as_ref();
-        let Some((settings, secret_key)) =
-            stripe.and_then(|s| Some((s, s.secret_key.as_deref()?)))
+        let Some((settings, secret_key)) = stripe.and_then(|s| Some((s, s.secret_key.as_deref()?)))
         else {
             return Err(GatewayError::NotConfigured {
                 provider: STRIPE,
@@ -80,7 +82,9 @@ impl PaymentGateway for StripeGateway {
         let session: SessionCreated = serde_json::from_slice(&body)
             .map_err(|e| provider_error(format!("answered with an unexpected session ({e})")))?;
         let Some(pay_url) = session.url else {
-            return Err(provider_error("answered with a session without a URL".into()));
+            return Err(provider_error(
+                "answered with a session without a URL".into(),
+            ));
         };
         Ok(Checkout {
             provider_ref: Some(session.id),
@@ -143,7 +147,9 @@ struct ErrorDetail {
 }
 
 fn refusal(status: reqwest::StatusCode, body: &[u8]) -> String {
-    let detail = serde_json::from_slice::<ErrorBody>(body).ok().map(|b| b.error);
+    let detail = serde_json::from_slice::<ErrorBody>(body)
+        .ok()
+        .map(|b| b.error);
     let what = match status.as_u16() {
         401 => "refused the secret key",
         429 => "is rate limiting this account",
@@ -238,16 +244,23 @@ mod tests {
         let id = p.id.to_string();
         assert_eq!(get("client_reference_id"), Some(id.as_str()));
         assert_eq!(get("metadata[payment_id]"), Some(id.as_str()));
-        assert_eq!(get("payment_intent_data[metadata][payment_id]"), Some(id.as_str()));
+        assert_eq!(
+            get("payment_intent_data[metadata][payment_id]"),
+            Some(id.as_str())
+        );
         let ws = p.workspace_id.to_string();
         assert_eq!(get("metadata[workspace_id]"), Some(ws.as_str()));
     }
 
     #[test]
     fn refusals_carry_stripes_message_when_it_gives_one() {
-        let body = br#"{"error":{"type":"invalid_request_error","message":"Invalid currency: xxx"}}"#;
+        let body =
+            br#"{"error":{"type":"invalid_request_error","message":"Invalid currency: xxx"}}"#;
         let m = refusal(reqwest::StatusCode::BAD_REQUEST, body);
-        assert!(m.contains("Invalid currency: xxx") && m.contains("invalid_request_error"), "{m}");
+        assert!(
+            m.contains("Invalid currency: xxx") && m.contains("invalid_request_error"),
+            "{m}"
+        );
         let m = refusal(reqwest::StatusCode::UNAUTHORIZED, b"not json");
         assert!(m.contains("secret key"), "{m}");
     }

@@ -184,7 +184,10 @@ mod tests {
 
     #[test]
     fn an_object_without_its_promised_shape_is_an_error() {
-        let e = event("checkout.session.completed", json!({"payment_status": "paid"}));
+        let e = event(
+            "checkout.session.completed",
+            json!({"payment_status": "paid"}),
+        );
         assert!(e.payment_signal().is_err());
     }
 

@@ -53,8 +53,8 @@ pub fn verify(
 /// The `v1` signature of `body` signed at `timestamp` (unix seconds).
 pub fn sign(secret: &str, timestamp: i64, body: &[u8]) -> String {
     // HMAC takes keys of any length, so this cannot fail.
-    let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes())
-        .expect("HMAC accepts keys of any length");
+    let mut mac =
+        Hmac::<Sha256>::new_from_slice(secret.as_bytes()).expect("HMAC accepts keys of any length");
     mac.update(timestamp.to_string().as_bytes());
     mac.update(b".");
     mac.update(body);
@@ -115,7 +115,15 @@ mod tests {
 
     #[test]
     fn malformed_headers_are_named_as_such() {
-        for bad in ["", "t=1", "v1=aa", "t=x,v1=aa", "t=1,t=1,v1=aa", "t=1,v1", "garbage"] {
+        for bad in [
+            "",
+            "t=1",
+            "v1=aa",
+            "t=x,v1=aa",
+            "t=1,t=1,v1=aa",
+            "t=1,v1",
+            "garbage",
+        ] {
             assert_eq!(
                 verify(Some(bad), b"{}", SECRET, at(1)).unwrap_err(),
                 SignatureError::Malformed,

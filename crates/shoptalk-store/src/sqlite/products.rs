@@ -219,20 +219,29 @@ pub(super) async fn delete(db: &Db, ws: WorkspaceId, id: ProductId) -> R<bool> {
     Ok(key.is_some())
 }
 
-/// The stored product of the workspace with this external id.
-async fn by_external_id(conn: &mut SqliteConnection, p: &Product) -> R<Option<Product>> {
-    let Some(external_id) = p.external_id.as_deref() else {
-        return Ok(None);
-    };
+/// The workspace's product with this external id, read through `executor`.
+async fn find_by_external_id<'e>(
+    executor: impl sqlx::SqliteExecutor<'e>,
+    ws: WorkspaceId,
+    external_id: &str,
+) -> R<Option<Product>> {
     sqlx::query("SELECT doc FROM products WHERE workspace_id = ?1 AND external_id = ?2")
-        .bind(p.workspace_id.to_string())
+        .bind(ws.to_string())
         .bind(external_id)
-        .fetch_optional(&mut *conn)
+        .fetch_optional(executor)
         .await
         .map_err(db_err)?
         .as_ref()
         .map(product_row)
         .transpose()
+}
+
+pub(super) async fn by_external_id(
+    db: &Db,
+    ws: WorkspaceId,
+    external_id: &str,
+) -> R<Option<Product>> {
+    find_by_external_id(&db.reader, ws, external_id).await
 }
 
 pub(super) async fn import(
@@ -245,7 +254,11 @@ pub(super) async fn import(
     for p in products {
         // On the one writer connection, nothing can take the external id between this
         // lookup and the write.
-        let outcome = match (by_external_id(&mut tx, p).await?, on_existing) {
+        let stored = match p.external_id.as_deref() {
+            Some(external_id) => find_by_external_id(&mut *tx, p.workspace_id, external_id).await?,
+            None => None,
+        };
+        let outcome = match (stored, on_existing) {
             (None, _) => {
                 insert_in(&mut tx, p).await?;
                 ImportOutcome::Created
@@ -307,9 +320,8 @@ pub(super) async fn list(db: &Db, ws: WorkspaceId, q: &ProductQuery) -> R<Page<P
             }),
         },
         None => {
-            let mut sql = QueryBuilder::<Sqlite>::new(
-                "SELECT p.doc FROM products p WHERE p.workspace_id = ",
-            );
+            let mut sql =
+                QueryBuilder::<Sqlite>::new("SELECT p.doc FROM products p WHERE p.workspace_id = ");
             sql.push_bind(ws.to_string());
             push_filters(&mut sql, q);
             let order = Order {

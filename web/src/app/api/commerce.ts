@@ -3,6 +3,7 @@
 import type {
   Cart,
   Integrations,
+  IntegrationsPatch,
   NewPayment,
   Order,
   OrderAction,
@@ -13,6 +14,7 @@ import type {
   ReturnRequest,
   ReturnTransition,
   ShopSettings,
+  ShopSettingsPatch,
   Uuid,
 } from "../../shared/types";
 import { ApiError } from "../../shared/api";
@@ -48,7 +50,7 @@ export const transitionReturn = (id: Uuid, t: ReturnTransition) =>
 export const createPayment = (p: NewPayment) => call<Payment>("POST", "/payments", p);
 
 export const getShop = () => call<ShopSettings>("GET", "/shop");
-export const patchShop = (s: ShopSettings) => call<ShopSettings>("PATCH", "/shop", s);
+export const patchShop = (s: ShopSettingsPatch) => call<ShopSettings>("PATCH", "/shop", s);
 
 export const getIntegrations = () => call<Integrations>("GET", "/integrations");
-export const patchIntegrations = (i: Integrations) => call<Integrations>("PATCH", "/integrations", i);
+export const patchIntegrations = (i: IntegrationsPatch) => call<Integrations>("PATCH", "/integrations", i);

@@ -1,7 +1,8 @@
 // Settings › Integrations: Shopify (webhooks in, Admin API for refunds and cancellations) and
-// Stripe (payments). Secrets are write-only: the server says whether one is set, never what it is.
+// Stripe (payments). Secrets are write-only: the server says whether one is set, never what it
+// is; a secret left blank keeps the stored one. Disconnecting sends `null`.
 import { useEffect, useState } from "preact/hooks";
-import type { Integrations } from "../../shared/types";
+import type { Integrations, IntegrationsPatch } from "../../shared/types";
 import * as commerce from "../api/commerce";
 import { errorText } from "../api/client";
 import { workspace } from "../state/session";
@@ -70,14 +71,14 @@ function WebhookUrl(p: { label: string; url: string; testid: string }) {
 function useSave(onSaved: (i: Integrations) => void, done: () => void) {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const save = async (checked: Checked<Integrations>, what: string) => {
+  const save = async (checked: Checked<IntegrationsPatch>, saved: string) => {
     if (!checked.ok) return setError(checked.problem);
     setBusy(true);
     setError(null);
     try {
       onSaved(await commerce.patchIntegrations(checked.value));
       done();
-      toast(`${what} saved.`);
+      toast(saved);
     } catch (e) {
       setError(errorText(e));
     } finally {
@@ -102,7 +103,7 @@ function ShopifyCard(p: { current: Integrations; url: string; onSaved: (i: Integ
       aria-labelledby="int-shopify"
       onSubmit={(e) => {
         e.preventDefault();
-        void save(shopifyPatch({ domain, webhookSecret, adminToken }), "Shopify");
+        void save(shopifyPatch({ domain, webhookSecret, adminToken }), "Shopify saved.");
       }}
     >
       <h2 id="int-shopify">Shopify</h2>
@@ -125,6 +126,7 @@ function ShopifyCard(p: { current: Integrations; url: string; onSaved: (i: Integ
           Save Shopify
         </button>
       </div>
+      {s && <Disconnect what="Shopify" consequence="Its webhooks will be refused and refunds will no longer reach it." busy={busy} onConfirm={() => void save({ ok: true, value: { shopify: null } }, "Shopify disconnected.")} />}
     </form>
   );
 }
@@ -143,7 +145,7 @@ function StripeCard(p: { current: Integrations; url: string; onSaved: (i: Integr
       aria-labelledby="int-stripe"
       onSubmit={(e) => {
         e.preventDefault();
-        void save(stripePatch({ secretKey, webhookSecret }), "Stripe");
+        void save(stripePatch({ secretKey, webhookSecret }), "Stripe saved.");
       }}
     >
       <h2 id="int-stripe">Stripe</h2>
@@ -161,6 +163,36 @@ function StripeCard(p: { current: Integrations; url: string; onSaved: (i: Integr
           Save Stripe
         </button>
       </div>
+      {s && <Disconnect what="Stripe" consequence="Payment links will no longer lead to Stripe." busy={busy} onConfirm={() => void save({ ok: true, value: { stripe: null } }, "Stripe disconnected.")} />}
     </form>
+  );
+}
+
+/// Disconnecting asks first.
+function Disconnect(p: { what: string; consequence: string; busy: boolean; onConfirm: () => void }) {
+  const [asking, setAsking] = useState(false);
+  if (!asking) {
+    return (
+      <div>
+        <button type="button" class="btn btn-danger btn-sm" onClick={() => setAsking(true)}>
+          Disconnect {p.what}
+        </button>
+      </div>
+    );
+  }
+  return (
+    <div class="action-panel" role="group" aria-label={`Disconnect ${p.what}`}>
+      <p>
+        Disconnect {p.what}? {p.consequence}
+      </p>
+      <div class="actions-row">
+        <button type="button" class="btn btn-danger btn-sm" disabled={p.busy} onClick={p.onConfirm}>
+          Yes, disconnect
+        </button>
+        <button type="button" class="btn btn-ghost btn-sm" onClick={() => setAsking(false)}>
+          Keep
+        </button>
+      </div>
+    </div>
   );
 }

@@ -1,5 +1,5 @@
 // Checks and request bodies of the Shop and Integrations settings. Pure, so tested alone.
-import type { Integrations, PaymentProviderKind, ShopifySettings, ShopSettings, StripeSettings } from "../../shared/types";
+import type { IntegrationsPatch, PaymentProviderKind, ShopifySettings, ShopSettings, StripeSettings } from "../../shared/types";
 import { currencyProblem } from "../composer/rich/validate";
 
 export const ABANDON_MIN = 5;
@@ -64,7 +64,7 @@ export function shopDomainOf(typed: string): string {
 }
 
 /// The PATCH for Shopify: the domain, and only the secrets typed (blank keeps the stored one).
-export function shopifyPatch(d: ShopifyDraft): Checked<Integrations> {
+export function shopifyPatch(d: ShopifyDraft): Checked<IntegrationsPatch> {
   const domain = shopDomainOf(d.domain);
   if (!/^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)+$/.test(domain)) {
     return { ok: false, problem: "Shop domain must look like example.myshopify.com." };
@@ -81,7 +81,7 @@ export interface StripeDraft {
 }
 
 /// The PATCH for Stripe: only the keys typed.
-export function stripePatch(d: StripeDraft): Checked<Integrations> {
+export function stripePatch(d: StripeDraft): Checked<IntegrationsPatch> {
   const key = d.secretKey.trim();
   const hook = d.webhookSecret.trim();
   if (!key && !hook) return { ok: false, problem: "Type the secret key or the webhook signing secret to change it." };

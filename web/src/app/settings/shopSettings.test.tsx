@@ -93,5 +93,15 @@ describe("integrations", () => {
     await type($("stripe-webhook-secret"), "whsec_456");
     await submit($<HTMLButtonElement>("stripe-save").form!);
     expect(api.writes()[1].body).toEqual({ stripe: { secret_key: "sk_test_123", webhook_secret: "whsec_456" } });
+
+    // Disconnecting asks first, then sends null.
+    api.routes["PATCH /integrations"] = { status: 200, body: {} };
+    const byText = (t: string) => Array.from(root.querySelectorAll<HTMLButtonElement>("button")).find((b) => b.textContent?.trim() === t)!;
+    await act(async () => byText("Disconnect Shopify").click());
+    expect(api.writes()).toHaveLength(2);
+    await act(async () => byText("Yes, disconnect").click());
+    await settle(act);
+    expect(api.writes()[2].body).toEqual({ shopify: null });
+    expect(byText("Disconnect Shopify")).toBeUndefined();
   });
 });

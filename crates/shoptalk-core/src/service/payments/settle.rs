@@ -10,8 +10,8 @@ use crate::service::commerce_notify::log_failure;
 use crate::service::versioned::until_stored;
 use crate::service::{App, now_ms};
 use shoptalk_types::Content;
-use shoptalk_types::content::Money;
 use shoptalk_types::commerce::{Order, Payment, PaymentProviderKind, PaymentStatus};
+use shoptalk_types::content::Money;
 use shoptalk_types::ids::{PaymentId, WorkspaceId};
 
 /// What the customer reads once a payment went through (the order card follows it).
@@ -125,7 +125,10 @@ impl App {
             .await?;
         if changed {
             // The payment is recorded; a message that cannot be posted must not undo that.
-            log_failure("payment confirmation", self.confirm_paid(&paid, order).await);
+            log_failure(
+                "payment confirmation",
+                self.confirm_paid(&paid, order).await,
+            );
         }
         Ok(paid)
     }
@@ -208,8 +211,8 @@ impl App {
         change: impl Fn(&mut Payment) -> bool,
     ) -> DomainResult<(Payment, bool)> {
         until_stored("payment", async || {
-            let mut payment = (self.store.payment(ws, id).await?)
-                .ok_or(DomainError::NotFound("payment"))?;
+            let mut payment =
+                (self.store.payment(ws, id).await?).ok_or(DomainError::NotFound("payment"))?;
             if !change(&mut payment) {
                 return Ok(Some((payment, false)));
             }

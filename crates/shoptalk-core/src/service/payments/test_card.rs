@@ -3,9 +3,7 @@
 
 use crate::error::{DomainError, DomainResult};
 use crate::service::App;
-use shoptalk_types::commerce::{
-    PayPage, PayPageLine, Payment, PaymentProviderKind, PaymentStatus,
-};
+use shoptalk_types::commerce::{PayPage, PayPageLine, Payment, PaymentProviderKind, PaymentStatus};
 use shoptalk_types::ids::PaymentId;
 
 /// The card that always pays.
@@ -44,8 +42,8 @@ fn test_card(number: &str) -> DomainResult<TestCard> {
 impl App {
     /// The pay page of a payment, found by its id alone.
     pub async fn pay_page(&self, id: PaymentId) -> DomainResult<PayPage> {
-        let payment = (self.store.payment_by_id(id).await?)
-            .ok_or(DomainError::NotFound("payment"))?;
+        let payment =
+            (self.store.payment_by_id(id).await?).ok_or(DomainError::NotFound("payment"))?;
         self.pay_page_of(payment).await
     }
 
@@ -55,8 +53,8 @@ impl App {
         id: PaymentId,
         card_number: &str,
     ) -> DomainResult<TestCardOutcome> {
-        let payment = (self.store.payment_by_id(id).await?)
-            .ok_or(DomainError::NotFound("payment"))?;
+        let payment =
+            (self.store.payment_by_id(id).await?).ok_or(DomainError::NotFound("payment"))?;
         if payment.provider != PaymentProviderKind::Test {
             return Err(DomainError::Conflict(
                 "this payment is taken by the shop's payment provider, not by test cards".into(),
@@ -143,14 +141,28 @@ mod tests {
 
     #[test]
     fn test_cards_are_read_as_people_type_them() {
-        for approved in ["4242424242424242", "4242 4242 4242 4242", "4242-4242-4242-4242"] {
-            assert_eq!(test_card(approved).unwrap(), TestCard::Approved, "{approved}");
+        for approved in [
+            "4242424242424242",
+            "4242 4242 4242 4242",
+            "4242-4242-4242-4242",
+        ] {
+            assert_eq!(
+                test_card(approved).unwrap(),
+                TestCard::Approved,
+                "{approved}"
+            );
         }
         assert_eq!(
             test_card("4000 0000 0000 0002").unwrap(),
             TestCard::Declined
         );
-        for other in ["", "4242", "4242 4242 4242 4243", "4111 1111 1111 1111", "४२४२"] {
+        for other in [
+            "",
+            "4242",
+            "4242 4242 4242 4243",
+            "4111 1111 1111 1111",
+            "४२४२",
+        ] {
             match test_card(other) {
                 Err(DomainError::Invalid { field, .. }) => assert_eq!(field, "card_number"),
                 r => panic!("{other:?} gave {r:?}"),

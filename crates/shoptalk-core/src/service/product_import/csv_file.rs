@@ -72,7 +72,11 @@ const REQUIRED: [Column; 4] = [ExternalId, Title, Currency, Price];
 impl Column {
     fn parse(name: &str) -> Option<Self> {
         let option = |suffix: &str| -> Option<u8> {
-            let n: u8 = name.strip_prefix("option")?.strip_suffix(suffix)?.parse().ok()?;
+            let n: u8 = name
+                .strip_prefix("option")?
+                .strip_suffix(suffix)?
+                .parse()
+                .ok()?;
             (1..=OPTIONS).contains(&n).then_some(n)
         };
         Some(match name {
@@ -199,7 +203,9 @@ impl Record {
     }
 
     fn opt(&self, column: Column) -> Option<String> {
-        Some(self.get(column)).filter(|v| !v.is_empty()).map(str::to_owned)
+        Some(self.get(column))
+            .filter(|v| !v.is_empty())
+            .map(str::to_owned)
     }
 
     fn error(&self, column: Column, message: impl Into<String>) -> ProductImportError {
@@ -577,7 +583,9 @@ pub(super) fn parse_decimal(text: &str, digits: u8) -> Result<i64, String> {
     let padded = format!("{whole}{fraction}");
     padded
         .bytes()
-        .try_fold(0i64, |n, b| n.checked_mul(10)?.checked_add(i64::from(b - b'0')))
+        .try_fold(0i64, |n, b| {
+            n.checked_mul(10)?.checked_add(i64::from(b - b'0'))
+        })
         .and_then(|n| n.checked_mul(scale))
         .ok_or_else(|| "is too large".to_owned())
 }

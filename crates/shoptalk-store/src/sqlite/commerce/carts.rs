@@ -6,7 +6,7 @@ use super::super::error::db_err;
 use super::super::events::{hooks, queue_deliveries};
 use super::super::keyset::{Order, fetch_page};
 use super::super::rows::R;
-use super::record::{Col, versioned_document, doc_row, enum_str, first, select};
+use super::record::{Col, doc_row, enum_str, first, select, versioned_document};
 use crate::common::{MAX_PAGE, clamp_limit, ms, to_value};
 use crate::events::{CART_ABANDONED, event};
 use jiff::Timestamp;
@@ -33,11 +33,7 @@ pub(super) async fn open(db: &Db, ws: WorkspaceId, contact: ContactId) -> R<Opti
     first(db, sql).await
 }
 
-pub(super) async fn by_external_id(
-    db: &Db,
-    ws: WorkspaceId,
-    external_id: &str,
-) -> R<Option<Cart>> {
+pub(super) async fn by_external_id(db: &Db, ws: WorkspaceId, external_id: &str) -> R<Option<Cart>> {
     let mut sql = select::<Cart>(ws);
     sql.push(" AND external_id = ")
         .push_bind(external_id.to_owned());
@@ -48,7 +44,8 @@ pub(super) async fn list(db: &Db, ws: WorkspaceId, q: &CartQuery) -> R<Page<Cart
     let limit = clamp_limit(q.limit, MAX_PAGE);
     let mut sql = select::<Cart>(ws);
     if let Some(contact) = q.contact_id {
-        sql.push(" AND contact_id = ").push_bind(contact.to_string());
+        sql.push(" AND contact_id = ")
+            .push_bind(contact.to_string());
     }
     if let Some(status) = q.status {
         sql.push(" AND status = ").push_bind(enum_str(&status)?);

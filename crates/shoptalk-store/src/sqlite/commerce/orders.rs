@@ -5,7 +5,7 @@ use super::super::commit;
 use super::super::error::db_err;
 use super::super::keyset::{Order as Sort, fetch_page};
 use super::super::rows::R;
-use super::record::{Col, versioned_document, doc_row, enum_str, first, select};
+use super::record::{Col, doc_row, enum_str, first, select, versioned_document};
 use crate::common::{MAX_PAGE, clamp_limit, ms};
 use shoptalk_core::commerce_store::OrderQuery;
 use shoptalk_core::cursor::Cursor;
@@ -40,7 +40,8 @@ pub(super) async fn list(db: &Db, ws: WorkspaceId, q: &OrderQuery) -> R<Page<Ord
     let limit = clamp_limit(q.limit, MAX_PAGE);
     let mut sql = select::<Order>(ws);
     if let Some(contact) = q.contact_id {
-        sql.push(" AND contact_id = ").push_bind(contact.to_string());
+        sql.push(" AND contact_id = ")
+            .push_bind(contact.to_string());
     }
     if let Some(status) = q.status {
         sql.push(" AND status = ").push_bind(enum_str(&status)?);

@@ -3,7 +3,7 @@
 use super::super::Db;
 use super::super::error::db_err;
 use super::super::rows::R;
-use super::record::{Col, versioned_document, doc_row, enum_str, first, select};
+use super::record::{Col, doc_row, enum_str, first, select, versioned_document};
 use shoptalk_types::commerce::{Payment, PaymentProviderKind};
 use shoptalk_types::ids::*;
 

@@ -73,9 +73,7 @@ macro_rules! versioned_document {
             fn updated_at(&self) -> jiff::Timestamp {
                 self.updated_at
             }
-            fn columns(
-                &self,
-            ) -> super::super::rows::R<Vec<(&'static str, super::record::Col)>> {
+            fn columns(&self) -> super::super::rows::R<Vec<(&'static str, super::record::Col)>> {
                 let $rec = self;
                 $columns
             }
@@ -91,7 +89,10 @@ pub(super) fn doc_row<T: DeserializeOwned>(row: &SqliteRow) -> R<T> {
 
 /// `SELECT doc FROM <table> WHERE workspace_id = ?`, for the caller to narrow.
 pub(super) fn select<T: Record>(ws: WorkspaceId) -> QueryBuilder<Sqlite> {
-    let mut sql = QueryBuilder::new(format!("SELECT doc FROM {} WHERE workspace_id = ", T::TABLE));
+    let mut sql = QueryBuilder::new(format!(
+        "SELECT doc FROM {} WHERE workspace_id = ",
+        T::TABLE
+    ));
     sql.push_bind(ws.to_string());
     sql
 }
@@ -209,7 +210,10 @@ pub(super) fn enum_str<T: Serialize>(value: &T) -> R<String> {
 const UNIQUE_RULES: &[(&str, &str)] = &[
     ("carts.workspace_id, carts.external_id", "cart_external_id"),
     ("orders.workspace_id, orders.number", "order_number"),
-    ("orders.workspace_id, orders.external_id", "order_external_id"),
+    (
+        "orders.workspace_id, orders.external_id",
+        "order_external_id",
+    ),
     (
         "payments.workspace_id, payments.provider, payments.provider_ref",
         "payment_provider_ref",

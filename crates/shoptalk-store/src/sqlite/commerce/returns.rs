@@ -3,7 +3,7 @@
 use super::super::Db;
 use super::super::error::db_err;
 use super::super::rows::R;
-use super::record::{Col, versioned_document, doc_row, enum_str, select};
+use super::record::{Col, doc_row, enum_str, select, versioned_document};
 use shoptalk_types::commerce::ReturnRequest;
 use shoptalk_types::ids::*;
 

@@ -27,7 +27,12 @@ async fn workspace_doc<T: DeserializeOwned + Default>(
 }
 
 pub(super) async fn settings(db: &Db, ws: WorkspaceId) -> R<ShopSettings> {
-    workspace_doc(db, "SELECT doc FROM shop_settings WHERE workspace_id = ?1", ws).await
+    workspace_doc(
+        db,
+        "SELECT doc FROM shop_settings WHERE workspace_id = ?1",
+        ws,
+    )
+    .await
 }
 
 pub(super) async fn put_settings(db: &Db, ws: WorkspaceId, settings: &ShopSettings) -> R<()> {
@@ -47,7 +52,12 @@ pub(super) async fn put_settings(db: &Db, ws: WorkspaceId, settings: &ShopSettin
 }
 
 pub(super) async fn integrations(db: &Db, ws: WorkspaceId) -> R<Integrations> {
-    workspace_doc(db, "SELECT doc FROM integrations WHERE workspace_id = ?1", ws).await
+    workspace_doc(
+        db,
+        "SELECT doc FROM integrations WHERE workspace_id = ?1",
+        ws,
+    )
+    .await
 }
 
 pub(super) async fn put_integrations(

@@ -1,4 +1,4 @@
-use super::super::check;
+use super::super::{ImportPlan, ImportSource};
 use super::*;
 use proptest::prelude::*;
 use shoptalk_types::ids::WorkspaceId;
@@ -25,29 +25,28 @@ fn header_error_field(bytes: &[u8]) -> String {
 
 /// Decodes and applies the catalog's rules: the good products and every reported problem.
 fn import(bytes: &[u8]) -> (Vec<NewProduct>, u32, Vec<(u32, String)>) {
-    let decoded = decode(bytes).unwrap();
-    let (checked, failed, errors) = check(WorkspaceId::new(), decoded).unwrap();
-    let mut errors: Vec<(u32, String)> = errors.into_iter().map(|e| (e.row, e.field)).collect();
+    let plan = ImportPlan::read(WorkspaceId::new(), ImportSource::Csv(bytes)).unwrap();
+    let mut errors: Vec<(u32, String)> = (plan.errors().iter())
+        .map(|e| (e.row, e.field.clone()))
+        .collect();
     errors.sort();
-    let products = checked
-        .into_iter()
-        .map(|c| {
-            let p = c.product;
-            NewProduct {
-                external_id: p.external_id,
-                title: p.title,
-                description: p.description,
-                url: p.url,
-                category: p.category,
-                tags: p.tags,
-                images: p.images,
-                currency: p.currency,
-                localized: p.localized,
-                variants: p.variants,
-            }
+    let products = plan
+        .products()
+        .cloned()
+        .map(|p| NewProduct {
+            external_id: p.external_id,
+            title: p.title,
+            description: p.description,
+            url: p.url,
+            category: p.category,
+            tags: p.tags,
+            images: p.images,
+            currency: p.currency,
+            localized: p.localized,
+            variants: p.variants,
         })
         .collect();
-    (products, failed, errors)
+    (products, plan.failed(), errors)
 }
 
 #[test]
@@ -64,7 +63,10 @@ fn rows_with_one_external_id_are_one_product() {
     assert_eq!(mug.external_id.as_deref(), Some("mug-1"));
     assert_eq!(mug.variants.len(), 2);
     let (s, m) = (&mug.variants[0], &mug.variants[1]);
-    assert_eq!((s.price_minor, s.inventory, s.title.as_str()), (1299, Some(3), "S"));
+    assert_eq!(
+        (s.price_minor, s.inventory, s.title.as_str()),
+        (1299, Some(3), "S")
+    );
     assert_eq!(s.options["Size"], "S");
     assert_eq!(
         (m.price_minor, m.compare_at_minor, m.title.as_str()),
@@ -155,7 +157,10 @@ fn headers_are_checked_before_any_row() {
         header_error_field(b"external_id,title,currency,price,option11_name,option11_value\n"),
         "option11_name"
     );
-    assert_eq!(header_error_field(b"external_id,title,\xff,price\n"), "header");
+    assert_eq!(
+        header_error_field(b"external_id,title,\xff,price\n"),
+        "header"
+    );
     // Names are case-insensitive, and a spreadsheet's byte-order mark is not part of them.
     let bom = b"\xEF\xBB\xBFExternal_ID, Title ,CURRENCY,price\nmug-1,Mug,EUR,1\n";
     assert_eq!(import(bom).0.len(), 1);
@@ -163,15 +168,9 @@ fn headers_are_checked_before_any_row() {
 
 #[test]
 fn product_columns_may_repeat_but_not_change() {
-    let (products, _, errors) = import(&csv(&[
-        "mug-1,Mug,EUR,,,1,,,A",
-        "mug-1,Mug,EUR,,,2,,,B",
-    ]));
+    let (products, _, errors) = import(&csv(&["mug-1,Mug,EUR,,,1,,,A", "mug-1,Mug,EUR,,,2,,,B"]));
     assert_eq!((products.len(), errors.len()), (1, 0));
-    let (products, _, errors) = import(&csv(&[
-        "mug-1,Mug,EUR,,,1,,,A",
-        "mug-1,Mug,USD,,,2,,,B",
-    ]));
+    let (products, _, errors) = import(&csv(&["mug-1,Mug,EUR,,,1,,,A", "mug-1,Mug,USD,,,2,,,B"]));
     assert!(products.is_empty());
     assert_eq!(errors, vec![(3, "currency".to_string())]);
 }
@@ -244,7 +243,13 @@ fn encode(products: &[NewProduct], repeat: bool) -> Vec<u8> {
         let digits = minor_units(&p.currency).unwrap();
         let names: Vec<&String> = p.variants[0].options.keys().collect();
         for (i, v) in p.variants.iter().enumerate() {
-            let product = |value: String| if i == 0 || repeat { value } else { String::new() };
+            let product = |value: String| {
+                if i == 0 || repeat {
+                    value
+                } else {
+                    String::new()
+                }
+            };
             let opt = |value: &Option<String>| value.clone().unwrap_or_default();
             let mut row = vec![
                 p.external_id.clone().unwrap(),
@@ -381,7 +386,7 @@ proptest! {
             let reported = decoded.failed as usize + decoded.candidates.len();
             prop_assert!(decoded.errors.len() >= decoded.failed as usize);
             prop_assert!(reported <= bytes.len());
-            let _ = check(WorkspaceId::new(), decoded);
+            let _ = super::super::check(WorkspaceId::new(), decoded);
         }
     }
 }
