@@ -46,18 +46,37 @@ async fn orders_are_placed_from_lines_and_the_catalog() {
     assert_eq!(order["currency"], "EUR", "the catalog's currency");
     assert_eq!(order["lines"][0]["title"], "Mug");
     assert_eq!(order["lines"][0]["unit_price_minor"], 1250);
-    assert_eq!((order["lines"][0]["id"].as_str(), order["lines"][1]["id"].as_str()), (Some("1"), Some("2")));
+    assert_eq!(
+        (
+            order["lines"][0]["id"].as_str(),
+            order["lines"][1]["id"].as_str()
+        ),
+        (Some("1"), Some("2"))
+    );
     assert_eq!(order["subtotal_minor"], 2800);
     assert_eq!(order["total_minor"], 2800 + 490 + 100 - 500);
     assert_eq!(order["timeline"][0]["kind"], "placed");
-    assert!(order["timeline"][0]["by"].as_str().unwrap().starts_with("api_key:"));
+    assert!(
+        order["timeline"][0]["by"]
+            .as_str()
+            .unwrap()
+            .starts_with("api_key:")
+    );
 
     let next = order_with(&t, &shop.write_key, &ann, json!({})).await;
     assert_eq!(next["number"], "1002");
-    let numbered = order_with(&t, &shop.write_key, &ann, json!({ "number": "A-7", "external_id": "shop-7" })).await;
+    let numbered = order_with(
+        &t,
+        &shop.write_key,
+        &ann,
+        json!({ "number": "A-7", "external_id": "shop-7" }),
+    )
+    .await;
     assert_eq!(numbered["number"], "A-7");
 
-    let fetched = t.get(&format!("/api/v1/orders/{}", id(&order)), &shop.read_key).await;
+    let fetched = t
+        .get(&format!("/api/v1/orders/{}", id(&order)), &shop.read_key)
+        .await;
     assert_eq!(fetched.json(), order);
     let events = delivered(&t, &shop.admin_key, &hook).await;
     assert_eq!(events.len(), 3);
@@ -70,16 +89,22 @@ async fn orders_are_placed_from_lines_and_the_catalog() {
             Method::POST,
             "/api/v1/orders",
             Some(&shop.write_key),
-            Some(json!({ "contact_id": ann, "lines": [{ "title": "Tea", "quantity": 1, "unit_price_minor": 400 }] })),
+            Some(
+                json!({ "contact_id": ann, "lines": [{ "title": "Tea", "quantity": 1, "unit_price_minor": 400 }] }),
+            ),
         );
-        req.headers_mut().insert("idempotency-key", "order-tea".parse().unwrap());
+        req.headers_mut()
+            .insert("idempotency-key", "order-tea".parse().unwrap());
         req
     };
     let first = t.send(key_request()).await;
     let again = t.send(key_request()).await;
     assert_eq!(first.status, StatusCode::CREATED, "{}", first.text());
     assert_eq!(first.json()["id"], again.json()["id"]);
-    let all = t.get(&format!("/api/v1/orders?contact_id={ann}"), &shop.read_key).await.json();
+    let all = t
+        .get(&format!("/api/v1/orders?contact_id={ann}"), &shop.read_key)
+        .await
+        .json();
     assert_eq!(all["items"].as_array().unwrap().len(), 4);
 }
 
@@ -89,7 +114,9 @@ async fn order_with(t: &TestApp, token: &str, contact: &str, extra: Value) -> Va
         "contact_id": contact,
         "lines": [{ "title": "Tea", "quantity": 1, "unit_price_minor": 400 }]
     });
-    body.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
+    body.as_object_mut()
+        .unwrap()
+        .extend(extra.as_object().unwrap().clone());
     let res = t.post("/api/v1/orders", token, body).await;
     assert_eq!(res.status, StatusCode::CREATED, "{}", res.text());
     res.json()
@@ -105,50 +132,125 @@ async fn bad_orders_are_refused_naming_the_field() {
     let theirs = product(&t, &other.admin_key, "EUR", 100, None).await;
     let (ann, _) = contact_and_conversation(&t, &shop.admin_key, "ann").await;
     let (bob, _) = contact_and_conversation(&t, &shop.admin_key, "bob").await;
-    let bobs_cart = add(&t, &shop.admin_key, &bob, json!({ "product_id": mug, "quantity": 1 })).await.json();
+    let bobs_cart = add(
+        &t,
+        &shop.admin_key,
+        &bob,
+        json!({ "product_id": mug, "quantity": 1 }),
+    )
+    .await
+    .json();
     order_with(&t, &shop.write_key, &ann, json!({ "number": "X1" })).await;
     let tea = json!({ "title": "Tea", "quantity": 1, "unit_price_minor": 400 });
 
     let cases = [
         (json!({ "lines": [] }), "lines"),
-        (json!({ "lines": [tea], "cart_id": id(&bobs_cart) }), "lines"),
+        (
+            json!({ "lines": [tea], "cart_id": id(&bobs_cart) }),
+            "lines",
+        ),
         (json!({ "cart_id": id(&bobs_cart) }), "cart_id"),
-        (json!({ "lines": [{ "title": "Tea", "quantity": 0, "unit_price_minor": 1 }] }), "lines[0].quantity"),
-        (json!({ "lines": [{ "title": "Tea", "quantity": 1000, "unit_price_minor": 1 }] }), "lines[0].quantity"),
-        (json!({ "lines": [{ "quantity": 1, "unit_price_minor": 1 }] }), "lines[0].title"),
-        (json!({ "lines": [{ "title": "Tea", "quantity": 1 }] }), "lines[0].unit_price_minor"),
-        (json!({ "lines": [{ "title": "Tea", "quantity": 1, "unit_price_minor": -1 }] }), "lines[0].unit_price_minor"),
-        (json!({ "lines": [{ "product_id": theirs, "quantity": 1 }] }), "lines[0].product_id"),
-        (json!({ "lines": [{ "product_id": mug, "variant_id": "xl", "quantity": 1 }] }), "lines[0].variant_id"),
-        (json!({ "lines": [{ "product_id": mug, "quantity": 1 }, { "product_id": dollars, "quantity": 1 }] }), "lines[1].product_id"),
-        (json!({ "lines": [{ "title": "Gold", "quantity": 999, "unit_price_minor": 1_000_000_000_000i64 }] }), "lines"),
-        (json!({ "lines": [tea], "discount_minor": 401 }), "discount_minor"),
-        (json!({ "lines": [tea], "shipping_minor": -1 }), "shipping_minor"),
+        (
+            json!({ "lines": [{ "title": "Tea", "quantity": 0, "unit_price_minor": 1 }] }),
+            "lines[0].quantity",
+        ),
+        (
+            json!({ "lines": [{ "title": "Tea", "quantity": 1000, "unit_price_minor": 1 }] }),
+            "lines[0].quantity",
+        ),
+        (
+            json!({ "lines": [{ "quantity": 1, "unit_price_minor": 1 }] }),
+            "lines[0].title",
+        ),
+        (
+            json!({ "lines": [{ "title": "Tea", "quantity": 1 }] }),
+            "lines[0].unit_price_minor",
+        ),
+        (
+            json!({ "lines": [{ "title": "Tea", "quantity": 1, "unit_price_minor": -1 }] }),
+            "lines[0].unit_price_minor",
+        ),
+        (
+            json!({ "lines": [{ "product_id": theirs, "quantity": 1 }] }),
+            "lines[0].product_id",
+        ),
+        (
+            json!({ "lines": [{ "product_id": mug, "variant_id": "xl", "quantity": 1 }] }),
+            "lines[0].variant_id",
+        ),
+        (
+            json!({ "lines": [{ "product_id": mug, "quantity": 1 }, { "product_id": dollars, "quantity": 1 }] }),
+            "lines[1].product_id",
+        ),
+        (
+            json!({ "lines": [{ "title": "Gold", "quantity": 999, "unit_price_minor": 1_000_000_000_000i64 }] }),
+            "lines",
+        ),
+        (
+            json!({ "lines": [tea], "discount_minor": 401 }),
+            "discount_minor",
+        ),
+        (
+            json!({ "lines": [tea], "shipping_minor": -1 }),
+            "shipping_minor",
+        ),
         (json!({ "lines": [tea], "currency": "euro" }), "currency"),
-        (json!({ "lines": [tea], "status_url": "javascript:alert(1)" }), "status_url"),
+        (
+            json!({ "lines": [tea], "status_url": "javascript:alert(1)" }),
+            "status_url",
+        ),
         (json!({ "lines": [tea], "number": "" }), "number"),
     ];
     for (extra, field) in cases {
         let mut body = json!({ "contact_id": ann });
-        body.as_object_mut().unwrap().extend(extra.as_object().unwrap().clone());
-        let res = t.post("/api/v1/orders", &shop.write_key, body.clone()).await;
+        body.as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
+        let res = t
+            .post("/api/v1/orders", &shop.write_key, body.clone())
+            .await;
         let error = res.assert_error(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
         assert_eq!(error["field"], field, "{body}");
     }
     let taken = t
-        .post("/api/v1/orders", &shop.write_key, json!({ "contact_id": ann, "number": "X1", "lines": [tea] }))
+        .post(
+            "/api/v1/orders",
+            &shop.write_key,
+            json!({ "contact_id": ann, "number": "X1", "lines": [tea] }),
+        )
         .await;
-    assert_eq!(taken.assert_error(StatusCode::CONFLICT, "conflict")["field"], "number");
+    assert_eq!(
+        taken.assert_error(StatusCode::CONFLICT, "conflict")["field"],
+        "number"
+    );
     // Another workspace's contact, or none at all.
-    t.post("/api/v1/orders", &other.admin_key, json!({ "contact_id": ann, "lines": [tea] }))
+    t.post(
+        "/api/v1/orders",
+        &other.admin_key,
+        json!({ "contact_id": ann, "lines": [tea] }),
+    )
+    .await
+    .assert_error(StatusCode::NOT_FOUND, "not_found");
+    t.post(
+        "/api/v1/orders",
+        &shop.read_key,
+        json!({ "contact_id": ann, "lines": [tea] }),
+    )
+    .await
+    .assert_error(StatusCode::FORBIDDEN, "forbidden");
+    let listed = t
+        .get(&format!("/api/v1/orders?contact_id={ann}"), &shop.read_key)
         .await
-        .assert_error(StatusCode::NOT_FOUND, "not_found");
-    t.post("/api/v1/orders", &shop.read_key, json!({ "contact_id": ann, "lines": [tea] }))
+        .json();
+    assert_eq!(
+        listed["items"].as_array().unwrap().len(),
+        1,
+        "refused orders were not placed"
+    );
+    let cart = t
+        .get(&format!("/api/v1/carts/{}", id(&bobs_cart)), &shop.read_key)
         .await
-        .assert_error(StatusCode::FORBIDDEN, "forbidden");
-    let listed = t.get(&format!("/api/v1/orders?contact_id={ann}"), &shop.read_key).await.json();
-    assert_eq!(listed["items"].as_array().unwrap().len(), 1, "refused orders were not placed");
-    let cart = t.get(&format!("/api/v1/carts/{}", id(&bobs_cart)), &shop.read_key).await.json();
+        .json();
     assert_eq!(cart["status"], "active");
 }
 
@@ -162,34 +264,72 @@ async fn contacts_see_only_their_own_orders() {
     let mine = order_with(&t, &shop.write_key, &me, json!({})).await;
     let anns = order_with(&t, &shop.write_key, &ann, json!({})).await;
 
-    let listed = t.get(&format!("/api/v1/orders?contact_id={ann}"), &shop.visitor_token).await.json();
-    let ids: Vec<&Value> = listed["items"].as_array().unwrap().iter().map(|o| &o["id"]).collect();
-    assert_eq!(ids, vec![&mine["id"]], "the filter is forced to the visitor");
-    let own = t.get(&format!("/api/v1/orders/{}", id(&mine)), &shop.visitor_token).await;
+    let listed = t
+        .get(
+            &format!("/api/v1/orders?contact_id={ann}"),
+            &shop.visitor_token,
+        )
+        .await
+        .json();
+    let ids: Vec<&Value> = listed["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| &o["id"])
+        .collect();
+    assert_eq!(
+        ids,
+        vec![&mine["id"]],
+        "the filter is forced to the visitor"
+    );
+    let own = t
+        .get(
+            &format!("/api/v1/orders/{}", id(&mine)),
+            &shop.visitor_token,
+        )
+        .await;
     assert_eq!(own.status, StatusCode::OK, "{}", own.text());
     for token in [&shop.visitor_token, &other.admin_key, &other.visitor_token] {
         let res = t.get(&format!("/api/v1/orders/{}", id(&anns)), token).await;
         res.assert_error(StatusCode::NOT_FOUND, "not_found");
         assert!(!res.text().contains(&ann));
     }
-    act(&t, &other.admin_key, &id(&anns), json!({ "type": "mark_paid" }))
-        .await
-        .assert_error(StatusCode::NOT_FOUND, "not_found");
-    act(&t, &shop.visitor_token, &id(&mine), json!({ "type": "mark_paid" }))
-        .await
-        .assert_error(StatusCode::FORBIDDEN, "forbidden");
+    act(
+        &t,
+        &other.admin_key,
+        &id(&anns),
+        json!({ "type": "mark_paid" }),
+    )
+    .await
+    .assert_error(StatusCode::NOT_FOUND, "not_found");
+    act(
+        &t,
+        &shop.visitor_token,
+        &id(&mine),
+        json!({ "type": "mark_paid" }),
+    )
+    .await
+    .assert_error(StatusCode::FORBIDDEN, "forbidden");
 }
 
 #[tokio::test]
 async fn refunds_partial_then_full_with_notes_messages_and_webhooks() {
     let t = TestApp::new().await;
     let shop = t.shop("Shop").await;
-    let hook = webhook(&t, &shop.admin_key, &["order.updated", "order.action_requested"]).await;
+    let hook = webhook(
+        &t,
+        &shop.admin_key,
+        &["order.updated", "order.action_requested"],
+    )
+    .await;
     let conversation = visitor_conversation(&t, &shop).await;
     let me = shop.visitor_contact_id.to_string();
     let order = shipped_order(&t, &shop.admin_key, &me).await;
     let order_id = id(&order);
-    assert_eq!((order["status"].as_str(), order["total_minor"].as_i64()), (Some("shipped"), Some(2500)));
+    assert_eq!(
+        (order["status"].as_str(), order["total_minor"].as_i64()),
+        (Some("shipped"), Some(2500))
+    );
 
     let res = act(
         &t,
@@ -202,15 +342,29 @@ async fn refunds_partial_then_full_with_notes_messages_and_webhooks() {
     let refunded = res.json();
     assert_eq!(refunded["status"], "partially_refunded");
     assert_eq!(refunded["refunded_minor"], 1200);
-    let entry = refunded["timeline"].as_array().unwrap().last().unwrap().clone();
+    let entry = refunded["timeline"]
+        .as_array()
+        .unwrap()
+        .last()
+        .unwrap()
+        .clone();
     assert_eq!(entry["summary"], "Refunded 12.00 EUR: damaged");
     assert_eq!(entry["by"], format!("agent:{}", shop.agent_id));
 
     // Agents see a private note naming who did it; the customer sees a line and the card.
     let agent_name = shop.owner_email.split('@').next().unwrap().to_string();
     let note = format!("{agent_name} refunded 12.00 EUR of order #1001: damaged");
-    let staff_view = wait_for_message(&t, &shop.admin_key, &conversation, |m| m["content"]["text"] == note.as_str()).await;
-    assert_eq!((staff_view["private"].as_bool(), staff_view["sender"]["type"].as_str()), (Some(true), Some("system")));
+    let staff_view = wait_for_message(&t, &shop.admin_key, &conversation, |m| {
+        m["content"]["text"] == note.as_str()
+    })
+    .await;
+    assert_eq!(
+        (
+            staff_view["private"].as_bool(),
+            staff_view["sender"]["type"].as_str()
+        ),
+        (Some(true), Some("system"))
+    );
     wait_for_message(&t, &shop.visitor_token, &conversation, |m| {
         m["content"]["text"] == "We refunded 12.00 EUR for your order #1001."
     })
@@ -222,37 +376,80 @@ async fn refunds_partial_then_full_with_notes_messages_and_webhooks() {
     assert_eq!(card["content"]["tracking_number"], "JD0123");
     assert_eq!(card["content"]["carrier"], "DHL");
     let customer_view = messages(&t, &shop.visitor_token, &conversation).await;
-    assert!(customer_view.iter().all(|m| m["private"] != true), "notes stay with agents");
+    assert!(
+        customer_view.iter().all(|m| m["private"] != true),
+        "notes stay with agents"
+    );
 
     // More than is left names the amount; the rest refunds all.
-    let error = act(&t, &shop.agent_token, &order_id, json!({ "type": "refund", "amount_minor": 1301 }))
-        .await
-        .assert_error(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
+    let error = act(
+        &t,
+        &shop.agent_token,
+        &order_id,
+        json!({ "type": "refund", "amount_minor": 1301 }),
+    )
+    .await
+    .assert_error(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
     assert_eq!(error["field"], "amount_minor");
     for bad in [json!(0), json!(-100)] {
-        act(&t, &shop.agent_token, &order_id, json!({ "type": "refund", "amount_minor": bad }))
-            .await
-            .assert_error(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
-    }
-    let error = act(&t, &shop.agent_token, &order_id, json!({ "type": "refund", "lines": { "9": 1 } }))
+        act(
+            &t,
+            &shop.agent_token,
+            &order_id,
+            json!({ "type": "refund", "amount_minor": bad }),
+        )
         .await
         .assert_error(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
+    }
+    let error = act(
+        &t,
+        &shop.agent_token,
+        &order_id,
+        json!({ "type": "refund", "lines": { "9": 1 } }),
+    )
+    .await
+    .assert_error(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
     assert_eq!(error["field"], "lines.9");
-    let full = act(&t, &shop.agent_token, &order_id, json!({ "type": "refund", "notify": false })).await.json();
-    assert_eq!((full["status"].as_str(), full["refunded_minor"].as_i64()), (Some("refunded"), Some(2500)));
-    act(&t, &shop.agent_token, &order_id, json!({ "type": "refund" }))
-        .await
-        .assert_error(StatusCode::CONFLICT, "conflict");
+    let full = act(
+        &t,
+        &shop.agent_token,
+        &order_id,
+        json!({ "type": "refund", "notify": false }),
+    )
+    .await
+    .json();
+    assert_eq!(
+        (full["status"].as_str(), full["refunded_minor"].as_i64()),
+        (Some("refunded"), Some(2500))
+    );
+    act(
+        &t,
+        &shop.agent_token,
+        &order_id,
+        json!({ "type": "refund" }),
+    )
+    .await
+    .assert_error(StatusCode::CONFLICT, "conflict");
 
     let events = delivered(&t, &shop.admin_key, &hook).await;
-    let requested: Vec<&Value> = events.iter().filter(|(k, _)| k == "order.action_requested").map(|(_, d)| d).collect();
+    let requested: Vec<&Value> = events
+        .iter()
+        .filter(|(k, _)| k == "order.action_requested")
+        .map(|(_, d)| d)
+        .collect();
     // mark_paid, fulfil, two refunds; newest first.
     assert_eq!(requested.len(), 4);
-    assert_eq!(requested[0]["action"], json!({ "type": "refund", "amount_minor": 1300, "reason": null, "lines": {}, "notify": false }));
+    assert_eq!(
+        requested[0]["action"],
+        json!({ "type": "refund", "amount_minor": 1300, "reason": null, "lines": {}, "notify": false })
+    );
     assert_eq!(requested[1]["action"]["amount_minor"], 1200);
     assert_eq!(requested[1]["by"], format!("agent:{}", shop.agent_id));
     assert_eq!(requested[1]["order"]["refunded_minor"], 1200);
-    assert_eq!(events.iter().filter(|(k, _)| k == "order.updated").count(), 4);
+    assert_eq!(
+        events.iter().filter(|(k, _)| k == "order.updated").count(),
+        4
+    );
 }
 
 #[tokio::test]
@@ -265,10 +462,20 @@ async fn the_order_lifecycle_and_its_refusals() {
 
     // Cancel before shipping works once; a cancelled order cannot be paid.
     let early = order_with(&t, admin, &me, json!({})).await;
-    let cancelled = act(&t, admin, &id(&early), json!({ "type": "cancel", "reason": "duplicate" })).await;
+    let cancelled = act(
+        &t,
+        admin,
+        &id(&early),
+        json!({ "type": "cancel", "reason": "duplicate" }),
+    )
+    .await;
     assert_eq!(cancelled.json()["status"], "cancelled");
     let again = act(&t, admin, &id(&early), json!({ "type": "cancel" })).await;
-    assert_eq!(again.json()["timeline"].as_array().unwrap().len(), 2, "a second cancel changes nothing");
+    assert_eq!(
+        again.json()["timeline"].as_array().unwrap().len(),
+        2,
+        "a second cancel changes nothing"
+    );
     act(&t, admin, &id(&early), json!({ "type": "mark_paid" }))
         .await
         .assert_error(StatusCode::CONFLICT, "conflict");
@@ -289,10 +496,21 @@ async fn the_order_lifecycle_and_its_refusals() {
     act(&t, admin, &order_id, json!({ "type": "refund" }))
         .await
         .assert_error(StatusCode::CONFLICT, "conflict");
-    let paid = act(&t, admin, &order_id, json!({ "type": "mark_paid" })).await.json();
+    let paid = act(&t, admin, &order_id, json!({ "type": "mark_paid" }))
+        .await
+        .json();
     assert_eq!(paid["status"], "paid");
-    let bad = act(&t, admin, &order_id, json!({ "type": "fulfil", "tracking_url": "ftp://x" })).await;
-    assert_eq!(bad.assert_error(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed")["field"], "tracking_url");
+    let bad = act(
+        &t,
+        admin,
+        &order_id,
+        json!({ "type": "fulfil", "tracking_url": "ftp://x" }),
+    )
+    .await;
+    assert_eq!(
+        bad.assert_error(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed")["field"],
+        "tracking_url"
+    );
     let shipped = act(
         &t,
         admin,
@@ -310,21 +528,42 @@ async fn the_order_lifecycle_and_its_refusals() {
     // Shipped: cancelling is too late.
     let late = act(&t, admin, &order_id, json!({ "type": "cancel" })).await;
     late.assert_error(StatusCode::CONFLICT, "conflict");
-    assert_eq!(t.get(&format!("/api/v1/orders/{order_id}"), admin).await.json()["status"], "shipped");
+    assert_eq!(
+        t.get(&format!("/api/v1/orders/{order_id}"), admin)
+            .await
+            .json()["status"],
+        "shipped"
+    );
 
     // Resending tracking sends the card again.
     let before = messages(&t, &shop.visitor_token, &conversation).await.len();
     act(&t, admin, &order_id, json!({ "type": "resend_tracking" })).await;
     let cards = messages(&t, &shop.visitor_token, &conversation).await;
     assert!(cards.len() > before);
-    let card = cards.iter().rev().find(|m| m["content"]["type"] == "order").unwrap();
-    assert_eq!(card["content"]["tracking_url"], "https://ups.example/1Z9");
+    let card = cards
+        .iter()
+        .rev()
+        .find(|m| m["content"]["type"] == "order")
+        .unwrap();
+    assert_eq!(card["content"]["tracking_number"], "1Z9");
+    let link = card["content"]["tracking_url"].as_str().unwrap();
+    assert_eq!(link_target(&t, link).await, "https://ups.example/1Z9");
 
-    let delivered_order = act(&t, admin, &order_id, json!({ "type": "mark_delivered" })).await.json();
+    let delivered_order = act(&t, admin, &order_id, json!({ "type": "mark_delivered" }))
+        .await
+        .json();
     assert_eq!(delivered_order["status"], "delivered");
     assert_eq!(delivered_order["fulfilments"][0]["status"], "delivered");
-    let kinds: Vec<&str> = delivered_order["timeline"].as_array().unwrap().iter().map(|e| e["kind"].as_str().unwrap()).collect();
-    assert_eq!(kinds, ["placed", "paid", "shipped", "tracking_resent", "delivered"]);
+    let kinds: Vec<&str> = delivered_order["timeline"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        kinds,
+        ["placed", "paid", "shipped", "tracking_resent", "delivered"]
+    );
     act(&t, admin, &order_id, json!({ "type": "explode" }))
         .await
         .assert_error(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
@@ -336,7 +575,13 @@ async fn shopify_connected_shops_get_the_action_carried_out_there() {
     let shop = t.shop("Shop").await;
     let me = shop.visitor_contact_id.to_string();
     let order = order_with(&t, &shop.admin_key, &me, json!({})).await;
-    act(&t, &shop.admin_key, &id(&order), json!({ "type": "mark_paid" })).await;
+    act(
+        &t,
+        &shop.admin_key,
+        &id(&order),
+        json!({ "type": "mark_paid" }),
+    )
+    .await;
     let queued = |jobs: Vec<shoptalk_core::store::Job>| {
         jobs.into_iter()
             .filter(|j| j.kind == "shopify.order_action")
@@ -344,8 +589,16 @@ async fn shopify_connected_shops_get_the_action_carried_out_there() {
             .collect::<Vec<_>>()
     };
     let lease = jiff::SignedDuration::from_secs(60);
-    let none = t.app.store.claim_jobs(jiff::Timestamp::now(), lease, 100).await.unwrap();
-    assert!(queued(none).is_empty(), "not connected: nothing to carry out");
+    let none = t
+        .app
+        .store
+        .claim_jobs(jiff::Timestamp::now(), lease, 100)
+        .await
+        .unwrap();
+    assert!(
+        queued(none).is_empty(),
+        "not connected: nothing to carry out"
+    );
 
     let integrations = Integrations {
         shopify: Some(ShopifySettings {
@@ -355,9 +608,25 @@ async fn shopify_connected_shops_get_the_action_carried_out_there() {
         }),
         stripe: None,
     };
-    t.app.store.put_integrations(shop.workspace_id, &integrations).await.unwrap();
-    act(&t, &shop.admin_key, &id(&order), json!({ "type": "cancel", "reason": "fraud", "notify": false })).await;
-    let jobs = queued(t.app.store.claim_jobs(jiff::Timestamp::now(), lease, 100).await.unwrap());
+    t.app
+        .store
+        .put_integrations(shop.workspace_id, &integrations)
+        .await
+        .unwrap();
+    act(
+        &t,
+        &shop.admin_key,
+        &id(&order),
+        json!({ "type": "cancel", "reason": "fraud", "notify": false }),
+    )
+    .await;
+    let jobs = queued(
+        t.app
+            .store
+            .claim_jobs(jiff::Timestamp::now(), lease, 100)
+            .await
+            .unwrap(),
+    );
     assert_eq!(
         jobs,
         vec![json!({
@@ -373,7 +642,8 @@ async fn request_return(t: &TestApp, token: &str, body: Value) -> Res {
 }
 
 async fn move_return(t: &TestApp, token: &str, ret: &str, body: Value) -> Res {
-    t.post(&format!("/api/v1/returns/{ret}/transitions"), token, body).await
+    t.post(&format!("/api/v1/returns/{ret}/transitions"), token, body)
+        .await
 }
 
 #[tokio::test]
@@ -390,16 +660,29 @@ async fn returns_move_through_their_states_and_refund_the_order() {
     let unshipped = order_with(&t, &shop.admin_key, &me, json!({})).await;
     let visitor = &shop.visitor_token;
 
-    let base = |lines: Value| json!({ "order_id": order["id"], "lines": lines, "reason": "Too small" });
+    let base =
+        |lines: Value| json!({ "order_id": order["id"], "lines": lines, "reason": "Too small" });
     for (body, field) in [
         (base(json!({})), "lines"),
         (base(json!({ "1": 3 })), "lines.1"),
         (base(json!({ "1": 0 })), "lines.1"),
         (base(json!({ "7": 1 })), "lines.7"),
-        (json!({ "order_id": order["id"], "lines": { "1": 1 }, "reason": "  " }), "reason"),
-        (json!({ "order_id": order["id"], "lines": { "1": 1 }, "reason": "x".repeat(501) }), "reason"),
-        (json!({ "order_id": order["id"], "lines": { "1": 1 }, "reason": "x", "photos": vec![uuid(); 6] }), "photos"),
-        (json!({ "order_id": order["id"], "lines": { "1": 1 }, "reason": "x", "photos": [uuid()] }), "photos[0]"),
+        (
+            json!({ "order_id": order["id"], "lines": { "1": 1 }, "reason": "  " }),
+            "reason",
+        ),
+        (
+            json!({ "order_id": order["id"], "lines": { "1": 1 }, "reason": "x".repeat(501) }),
+            "reason",
+        ),
+        (
+            json!({ "order_id": order["id"], "lines": { "1": 1 }, "reason": "x", "photos": vec![uuid(); 6] }),
+            "photos",
+        ),
+        (
+            json!({ "order_id": order["id"], "lines": { "1": 1 }, "reason": "x", "photos": [uuid()] }),
+            "photos[0]",
+        ),
     ] {
         let error = request_return(&t, visitor, body.clone())
             .await
@@ -407,13 +690,21 @@ async fn returns_move_through_their_states_and_refund_the_order() {
         assert_eq!(error["field"], field, "{body}");
     }
     for token in [visitor, &other.admin_key] {
-        request_return(&t, token, json!({ "order_id": anns["id"], "lines": { "1": 1 }, "reason": "mine now" }))
-            .await
-            .assert_error(StatusCode::NOT_FOUND, "not_found");
-    }
-    request_return(&t, visitor, json!({ "order_id": unshipped["id"], "lines": { "1": 1 }, "reason": "x" }))
+        request_return(
+            &t,
+            token,
+            json!({ "order_id": anns["id"], "lines": { "1": 1 }, "reason": "mine now" }),
+        )
         .await
-        .assert_error(StatusCode::CONFLICT, "conflict");
+        .assert_error(StatusCode::NOT_FOUND, "not_found");
+    }
+    request_return(
+        &t,
+        visitor,
+        json!({ "order_id": unshipped["id"], "lines": { "1": 1 }, "reason": "x" }),
+    )
+    .await
+    .assert_error(StatusCode::CONFLICT, "conflict");
 
     let created = request_return(&t, visitor, base(json!({ "1": 2 }))).await;
     assert_eq!(created.status, StatusCode::CREATED, "{}", created.text());
@@ -421,7 +712,9 @@ async fn returns_move_through_their_states_and_refund_the_order() {
     assert_eq!(ret["status"], "requested");
     let ret_id = id(&ret);
     wait_for_message(&t, visitor, &conversation, |m| {
-        m["content"]["text"].as_str().is_some_and(|s| s.starts_with("We received your return request for order #1001"))
+        m["content"]["text"]
+            .as_str()
+            .is_some_and(|s| s.starts_with("We received your return request for order #1001"))
     })
     .await;
     // Both units of line 1 are being returned now.
@@ -429,7 +722,12 @@ async fn returns_move_through_their_states_and_refund_the_order() {
         .await
         .assert_error(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
     assert_eq!(error["field"], "lines.1");
-    assert_eq!(t.get(&format!("/api/v1/returns/{ret_id}"), visitor).await.json(), ret);
+    assert_eq!(
+        t.get(&format!("/api/v1/returns/{ret_id}"), visitor)
+            .await
+            .json(),
+        ret
+    );
     t.get(&format!("/api/v1/returns/{ret_id}"), &other.admin_key)
         .await
         .assert_error(StatusCode::NOT_FOUND, "not_found");
@@ -443,25 +741,55 @@ async fn returns_move_through_their_states_and_refund_the_order() {
             .await
             .assert_error(StatusCode::CONFLICT, "conflict");
     }
-    let error = move_return(&t, &shop.admin_key, &ret_id, json!({ "status": "approved", "refund_minor": 5 }))
-        .await
-        .assert_error(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
+    let error = move_return(
+        &t,
+        &shop.admin_key,
+        &ret_id,
+        json!({ "status": "approved", "refund_minor": 5 }),
+    )
+    .await
+    .assert_error(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
     assert_eq!(error["field"], "refund_minor");
-    for (status, told) in [("approved", "was approved"), ("received", "We received the items")] {
+    for (status, told) in [
+        ("approved", "was approved"),
+        ("received", "We received the items"),
+    ] {
         let moved = move_return(&t, &shop.admin_key, &ret_id, json!({ "status": status })).await;
         assert_eq!(moved.status, StatusCode::OK, "{}", moved.text());
         assert_eq!(moved.json()["status"], status);
-        wait_for_message(&t, visitor, &conversation, |m| m["content"]["text"].as_str().is_some_and(|s| s.contains(told))).await;
+        wait_for_message(&t, visitor, &conversation, |m| {
+            m["content"]["text"]
+                .as_str()
+                .is_some_and(|s| s.contains(told))
+        })
+        .await;
     }
-    let error = move_return(&t, &shop.admin_key, &ret_id, json!({ "status": "refunded", "refund_minor": 2501 }))
-        .await
-        .assert_error(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
+    let error = move_return(
+        &t,
+        &shop.admin_key,
+        &ret_id,
+        json!({ "status": "refunded", "refund_minor": 2501 }),
+    )
+    .await
+    .assert_error(StatusCode::UNPROCESSABLE_ENTITY, "validation_failed");
     assert_eq!(error["field"], "refund_minor");
-    let refunded = move_return(&t, &shop.admin_key, &ret_id, json!({ "status": "refunded", "note": "all good" })).await;
+    let refunded = move_return(
+        &t,
+        &shop.admin_key,
+        &ret_id,
+        json!({ "status": "refunded", "note": "all good" }),
+    )
+    .await;
     assert_eq!(refunded.status, StatusCode::OK, "{}", refunded.text());
     assert_eq!(refunded.json()["status"], "refunded");
-    let after = t.get(&format!("/api/v1/orders/{}", id(&order)), &shop.admin_key).await.json();
-    assert_eq!((after["status"].as_str(), after["refunded_minor"].as_i64()), (Some("partially_refunded"), Some(2000)));
+    let after = t
+        .get(&format!("/api/v1/orders/{}", id(&order)), &shop.admin_key)
+        .await
+        .json();
+    assert_eq!(
+        (after["status"].as_str(), after["refunded_minor"].as_i64()),
+        (Some("partially_refunded"), Some(2000))
+    );
     assert_eq!(after["refunds"][0]["lines"], json!({ "1": 2 }));
     wait_for_message(&t, visitor, &conversation, |m| {
         m["content"]["text"] == "We refunded 20.00 EUR for your return from order #1001."
@@ -469,19 +797,40 @@ async fn returns_move_through_their_states_and_refund_the_order() {
     .await;
 
     // A second return of the other line, rejected with a reason the customer reads.
-    let second = request_return(&t, visitor, base(json!({ "2": 1 }))).await.json();
-    let rejected = move_return(&t, &shop.admin_key, &id(&second), json!({ "status": "rejected", "note": "worn" })).await;
-    assert_eq!(rejected.json()["note"], "worn");
-    move_return(&t, &shop.admin_key, &id(&second), json!({ "status": "approved" }))
+    let second = request_return(&t, visitor, base(json!({ "2": 1 })))
         .await
-        .assert_error(StatusCode::CONFLICT, "conflict");
+        .json();
+    let rejected = move_return(
+        &t,
+        &shop.admin_key,
+        &id(&second),
+        json!({ "status": "rejected", "note": "worn" }),
+    )
+    .await;
+    assert_eq!(rejected.json()["note"], "worn");
+    move_return(
+        &t,
+        &shop.admin_key,
+        &id(&second),
+        json!({ "status": "approved" }),
+    )
+    .await
+    .assert_error(StatusCode::CONFLICT, "conflict");
     wait_for_message(&t, visitor, &conversation, |m| {
         m["content"]["text"] == "Your return for order #1001 was declined: worn"
     })
     .await;
 
-    let listed = t.get(&format!("/api/v1/orders/{}/returns", id(&order)), visitor).await.json();
-    let statuses: Vec<&str> = listed.as_array().unwrap().iter().map(|r| r["status"].as_str().unwrap()).collect();
+    let listed = t
+        .get(&format!("/api/v1/orders/{}/returns", id(&order)), visitor)
+        .await
+        .json();
+    let statuses: Vec<&str> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["status"].as_str().unwrap())
+        .collect();
     assert_eq!(statuses, ["refunded", "rejected"]);
     t.get(&format!("/api/v1/orders/{}/returns", id(&anns)), visitor)
         .await
@@ -516,14 +865,25 @@ async fn a_return_is_guided_in_chat() {
     let order_id = id(&order);
 
     press(&t, visitor, &conversation, "Return an item", "return:start").await;
-    let orders = wait_for_message(&t, visitor, &conversation, |m| m["content"]["type"] == "list").await;
+    let orders = wait_for_message(&t, visitor, &conversation, |m| {
+        m["content"]["type"] == "list"
+    })
+    .await;
     let row = &orders["content"]["sections"][0]["rows"][0];
     assert_eq!(row["id"], format!("return:order:{order_id}"));
     assert_eq!(row["title"], "Order #1001");
 
-    press(&t, visitor, &conversation, "Order #1001", &format!("return:order:{order_id}")).await;
+    press(
+        &t,
+        visitor,
+        &conversation,
+        "Order #1001",
+        &format!("return:order:{order_id}"),
+    )
+    .await;
     let lines = wait_for_message(&t, visitor, &conversation, |m| {
-        m["content"]["type"] == "list" && m["content"]["body"] == "Which item would you like to return?"
+        m["content"]["type"] == "list"
+            && m["content"]["body"] == "Which item would you like to return?"
     })
     .await;
     let rows = lines["content"]["sections"][0]["rows"].as_array().unwrap();
@@ -531,34 +891,96 @@ async fn a_return_is_guided_in_chat() {
     assert_eq!(rows[0]["id"], format!("return:line:{order_id}:1"));
     assert_eq!(rows[0]["title"], "Mug");
 
-    press(&t, visitor, &conversation, "Mug", &format!("return:line:{order_id}:1")).await;
-    let reasons = wait_for_message(&t, visitor, &conversation, |m| m["content"]["text"] == "Why are you returning Mug?").await;
-    let damaged = &reasons["content"]["quick_replies"][0];
-    assert_eq!(damaged["payload"], format!("return:reason:{order_id}:1:damaged"));
-
-    press(&t, visitor, &conversation, "Arrived damaged", damaged["payload"].as_str().unwrap()).await;
-    wait_for_message(&t, visitor, &conversation, |m| {
-        m["content"]["text"].as_str().is_some_and(|s| s.starts_with("We received your return request for order #1001"))
+    press(
+        &t,
+        visitor,
+        &conversation,
+        "Mug",
+        &format!("return:line:{order_id}:1"),
+    )
+    .await;
+    let reasons = wait_for_message(&t, visitor, &conversation, |m| {
+        m["content"]["text"] == "Why are you returning Mug?"
     })
     .await;
-    let returns = t.get(&format!("/api/v1/orders/{order_id}/returns"), visitor).await.json();
+    let damaged = &reasons["content"]["quick_replies"][0];
+    assert_eq!(
+        damaged["payload"],
+        format!("return:reason:{order_id}:1:damaged")
+    );
+
+    press(
+        &t,
+        visitor,
+        &conversation,
+        "Arrived damaged",
+        damaged["payload"].as_str().unwrap(),
+    )
+    .await;
+    wait_for_message(&t, visitor, &conversation, |m| {
+        m["content"]["text"]
+            .as_str()
+            .is_some_and(|s| s.starts_with("We received your return request for order #1001"))
+    })
+    .await;
+    let returns = t
+        .get(&format!("/api/v1/orders/{order_id}/returns"), visitor)
+        .await
+        .json();
     assert_eq!(returns[0]["lines"], json!({ "1": 2 }));
     assert_eq!(returns[0]["reason"], "Arrived damaged");
 
     // Someone else's order, or a line already returned: an apology, nothing created.
     let (ann, _) = contact_and_conversation(&t, &shop.admin_key, "ann").await;
     let anns = shipped_order(&t, &shop.admin_key, &ann).await;
-    press(&t, visitor, &conversation, "Sneaky", &format!("return:reason:{}:1:damaged", id(&anns))).await;
-    press(&t, visitor, &conversation, "Again", &format!("return:line:{order_id}:1")).await;
-    let sorry = |m: &Value| m["content"]["text"].as_str().is_some_and(|s| s.starts_with("Sorry"));
+    press(
+        &t,
+        visitor,
+        &conversation,
+        "Sneaky",
+        &format!("return:reason:{}:1:damaged", id(&anns)),
+    )
+    .await;
+    press(
+        &t,
+        visitor,
+        &conversation,
+        "Again",
+        &format!("return:line:{order_id}:1"),
+    )
+    .await;
+    let sorry = |m: &Value| {
+        m["content"]["text"]
+            .as_str()
+            .is_some_and(|s| s.starts_with("Sorry"))
+    };
     wait_for_message(&t, visitor, &conversation, sorry).await;
     for _ in 0..100 {
-        if messages(&t, visitor, &conversation).await.iter().filter(|m| sorry(m)).count() == 2 {
+        if messages(&t, visitor, &conversation)
+            .await
+            .iter()
+            .filter(|m| sorry(m))
+            .count()
+            == 2
+        {
             break;
         }
         tokio::time::sleep(std::time::Duration::from_millis(25)).await;
     }
-    assert_eq!(messages(&t, visitor, &conversation).await.iter().filter(|m| sorry(m)).count(), 2);
-    let theirs = t.get(&format!("/api/v1/orders/{}/returns", id(&anns)), &shop.admin_key).await.json();
+    assert_eq!(
+        messages(&t, visitor, &conversation)
+            .await
+            .iter()
+            .filter(|m| sorry(m))
+            .count(),
+        2
+    );
+    let theirs = t
+        .get(
+            &format!("/api/v1/orders/{}/returns", id(&anns)),
+            &shop.admin_key,
+        )
+        .await
+        .json();
     assert_eq!(theirs, json!([]));
 }

@@ -537,6 +537,7 @@ async fn a_test_card_pays_the_order_and_the_customer_hears_it_once() {
     let t = TestApp::new().await;
     let shop = t.shop("Shop").await;
     let s = scene(&t, &shop).await;
+    let hook = webhook(&t, &shop.admin_key, &["payment.updated"]).await;
     let order_id = id(&s.order).to_owned();
     let payment = request_payment(
         &t,
@@ -575,6 +576,16 @@ async fn a_test_card_pays_the_order_and_the_customer_hears_it_once() {
         public_messages(&t, &shop.agent_token, &s.conversation).await,
         seen
     );
+
+    // The shop's systems heard of each step, oldest last.
+    let statuses: Vec<(String, String)> = delivered(&t, &shop.admin_key, &hook)
+        .await
+        .into_iter()
+        .map(|(kind, data)| (kind, data["status"].as_str().unwrap().to_owned()))
+        .collect();
+    let expected = [("payment.updated", "paid"), ("payment.updated", "pending")]
+        .map(|(k, s)| (k.to_owned(), s.to_owned()));
+    assert_eq!(statuses, expected);
 }
 
 #[tokio::test]

@@ -10,6 +10,7 @@
 //! API writes; on a slow disk pass fewer products.
 
 use jiff::Timestamp;
+use shoptalk_core::cursor::Cursor;
 use shoptalk_core::store::*;
 use shoptalk_store::SqliteStore;
 use shoptalk_types::ids::*;
@@ -87,6 +88,13 @@ fn product(ws: WorkspaceId, i: usize, rng: &mut Rng) -> Product {
     }
 }
 
+fn one_word(r: &mut Rng) -> ProductQuery {
+    ProductQuery {
+        text: Some(r.pick(WORDS).into()),
+        ..Default::default()
+    }
+}
+
 fn percentile(sorted: &[Duration], p: f64) -> Duration {
     let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
     sorted[i.min(sorted.len() - 1)]
@@ -111,45 +119,81 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("seeded {products} products in {:.1?}", seeding.elapsed());
 
     type MakeQuery = fn(&mut Rng) -> ProductQuery;
-    let kinds: &[(&str, MakeQuery)] = &[
-        ("all, newest first", |_| ProductQuery::default()),
-        ("text, one word", |r| ProductQuery {
-            text: Some(r.pick(WORDS).into()),
-            ..Default::default()
-        }),
-        ("text, two words", |r| ProductQuery {
-            text: Some(format!("{} {}", r.pick(WORDS), &r.pick(WORDS)[..3])),
-            ..Default::default()
-        }),
-        ("category", |r| ProductQuery {
-            category: Some(r.pick(CATEGORIES).into()),
-            ..Default::default()
-        }),
-        ("price range + in stock", |r| {
-            let min = (r.next() % 90_000) as i64;
-            ProductQuery {
-                min_price: Some(min),
-                max_price: Some(min + 5_000),
-                in_stock: Some(true),
+    // What each kind asks, and which of its pages is timed (earlier ones are read untimed,
+    // for the cursor).
+    let kinds: &[(&str, MakeQuery, usize)] = &[
+        ("all, newest first", |_| ProductQuery::default(), 1),
+        ("text, one word", one_word, 1),
+        ("text, one word, page 2", one_word, 2),
+        (
+            "text, two words",
+            |r| ProductQuery {
+                text: Some(format!("{} {}", r.pick(WORDS), &r.pick(WORDS)[..3])),
                 ..Default::default()
-            }
-        }),
-        ("text + category + price", |r| ProductQuery {
-            text: Some(r.pick(WORDS).into()),
-            category: Some(r.pick(CATEGORIES).into()),
-            max_price: Some(20_000),
-            ..Default::default()
-        }),
+            },
+            1,
+        ),
+        (
+            "text, first letter",
+            |r| ProductQuery {
+                text: Some(r.pick(WORDS)[..1].into()),
+                ..Default::default()
+            },
+            1,
+        ),
+        (
+            "text, rare (a SKU)",
+            |r| ProductQuery {
+                text: Some(format!("sku-{}", r.next() % 100_000)),
+                ..Default::default()
+            },
+            1,
+        ),
+        (
+            "category",
+            |r| ProductQuery {
+                category: Some(r.pick(CATEGORIES).into()),
+                ..Default::default()
+            },
+            1,
+        ),
+        (
+            "price range + in stock",
+            |r| {
+                let min = (r.next() % 90_000) as i64;
+                ProductQuery {
+                    min_price: Some(min),
+                    max_price: Some(min + 5_000),
+                    in_stock: Some(true),
+                    ..Default::default()
+                }
+            },
+            1,
+        ),
+        (
+            "text + category + price",
+            |r| ProductQuery {
+                text: Some(r.pick(WORDS).into()),
+                category: Some(r.pick(CATEGORIES).into()),
+                max_price: Some(20_000),
+                ..Default::default()
+            },
+            1,
+        ),
     ];
     println!("{:<26} {:>10} {:>10} {:>8}", "query", "p50", "p99", "items");
-    for (name, make) in kinds {
+    for (name, make, timed_page) in kinds {
         let mut times = Vec::with_capacity(queries);
         let mut items = 0;
         for _ in 0..queries {
-            let q = ProductQuery {
+            let mut q = ProductQuery {
                 limit: 50,
                 ..make(&mut rng)
             };
+            for _ in 1..*timed_page {
+                let page = store.list_products(ws, &q).await?;
+                q.after = page.next_cursor.as_deref().and_then(Cursor::decode);
+            }
             let started = Instant::now();
             let page = store.list_products(ws, &q).await?;
             times.push(started.elapsed());

@@ -559,7 +559,10 @@ async fn records_of_another_workspace_are_not_found(store: Arc<dyn Store>) {
             .unwrap(),
         Some(o.clone())
     );
-    assert_eq!(store.returns_of_order(a, o.id).await.unwrap(), [r.clone()]);
+    assert_eq!(
+        store.returns_of_order(a, o.id).await.unwrap(),
+        std::slice::from_ref(&r)
+    );
     assert_eq!(
         store
             .payment_by_provider_ref(a, PaymentProviderKind::Stripe, "cs_test_1")

@@ -204,6 +204,15 @@ mod tests {
     }
 
     #[test]
+    fn the_public_url_is_the_configured_one_or_the_bound_address() {
+        let bound = SocketAddr::from(([127, 0, 0, 1], 41234));
+        let mut config = Config::default();
+        assert_eq!(config.public_url(bound), "http://127.0.0.1:41234");
+        config.public_url = Some("https://chat.example.com/".into());
+        assert_eq!(config.public_url(bound), "https://chat.example.com");
+    }
+
+    #[test]
     fn layers_override_in_order() {
         figment::Jail::expect_with(|jail| {
             jail.create_file(

@@ -12,6 +12,7 @@ use shoptalk_core::service::{BlobStore, Lifetimes, UrlGuard};
 use shoptalk_core::store::Store;
 use shoptalk_http::AppState;
 use shoptalk_http::ws::Hub;
+use shoptalk_integrations::shopify;
 use shoptalk_integrations::stripe::StripeGateway;
 use shoptalk_jobs::egress::{self, EgressPolicy};
 use shoptalk_jobs::{JobRunner, WebhookDeliverer};
@@ -135,10 +136,18 @@ pub async fn start(config: &Config, listener: TcpListener) -> anyhow::Result<Run
     let (app, committer_task) = build_app(config, addr, store.clone(), hub.clone());
     let (stop, stopped) = watch::channel(false);
 
-    let runner = JobRunner::new(store.clone()).with_handler(
-        shoptalk_jobs::webhook::JOB_KIND,
-        Arc::new(WebhookDeliverer::new(store.clone(), egress_policy(config))),
-    );
+    let runner = JobRunner::new(store.clone())
+        .with_handler(
+            shoptalk_jobs::webhook::JOB_KIND,
+            Arc::new(WebhookDeliverer::new(store.clone(), egress_policy(config))),
+        )
+        .with_handler(
+            shopify::admin::JOB_KIND,
+            Arc::new(shopify::admin::ShopifyOrderActions::new(
+                store.clone(),
+                egress_policy(config),
+            )),
+        );
     let jobs_task = tokio::spawn(runner.run(wait_for(stopped.clone())));
     let sweeper_task = tokio::spawn(sweep_snoozed(app.clone(), stopped.clone()));
 

@@ -114,12 +114,12 @@ describe("pay page", () => {
   });
 
   it("a declined card keeps the form, announces why and puts focus back in the field", async () => {
-    answer = { status: 402, body: { error: { code: "card_declined", message: "The card was declined." } } };
+    answer = { status: 402, body: { error: { code: "payment_declined", message: "The card was declined. Nothing was charged; try another card." } } };
     await open();
     await payWith("4000 0000 0000 0002");
     const error = $("pay-error")!;
     expect(error.getAttribute("role")).toBe("alert");
-    expect(error.textContent).toBe("Your card was declined (The card was declined). Try another card.");
+    expect(error.textContent).toBe("The card was declined. Nothing was charged; try another card.");
     const input = $<HTMLInputElement>("pay-card-number")!;
     expect(input.getAttribute("aria-invalid")).toBe("true");
     expect(input.getAttribute("aria-describedby")).toBe("pay-error pay-hint");

@@ -155,13 +155,8 @@ function CardForm(p: { payment: PayInfo; amount: string; onPaid: () => void; onC
       p.onPaid();
     } catch (err) {
       if (err instanceof ApiError && err.status === 409) return p.onConflict(); // paid or closed meanwhile
-      fail(
-        err instanceof ApiError && err.status === 402
-          ? `Your card was declined${err.message ? ` (${err.message.replace(/\.$/, "")})` : ""}. Try another card.`
-          : err instanceof ApiError
-            ? err.message
-            : "The payment could not be sent. Try again.",
-      );
+      // A decline (402) and the server's other refusals come with a sentence for the customer.
+      fail(err instanceof ApiError && err.message ? err.message : "The payment could not be sent. Try again.");
     } finally {
       setBusy(false);
     }

@@ -18,8 +18,11 @@ export function createActions(send: Send, call: Call, conversationId: () => Prom
     try {
       await call("POST", `/api/v1/conversations/${id}/shop-actions`, { action, ...(m ? { message_id: m.id } : {}) });
     } catch (e) {
-      // The server's sentence ("Only 2 left"); a generic one when it could not be reached.
-      throw new Error(e instanceof ApiError && e.status ? e.message : t.value("error"));
+      // The server's sentence without the field it names ("action.quantity: only 2 left" →
+      // "Only 2 left"); a generic one when the server could not be reached.
+      if (!(e instanceof ApiError && e.status)) throw new Error(t.value("error"));
+      const m = e.field && e.message.startsWith(e.field + ": ") ? e.message.slice(e.field.length + 2) : e.message;
+      throw new Error(m ? m[0].toUpperCase() + m.slice(1) : t.value("error"));
     }
   }
 

@@ -506,7 +506,7 @@ describe("widget", () => {
 
     let release!: () => void;
     server.shopGate = new Promise<void>((r) => (release = r));
-    server.shopAnswer = { status: 422, body: { error: { code: "out_of_stock", message: "Only 2 left of Mug", field: "quantity" } } };
+    server.shopAnswer = { status: 422, body: { error: { code: "validation_failed", message: "action.quantity: only 2 left", field: "action.quantity" } } };
     const add = cards[0].querySelector<HTMLButtonElement>('[data-action-type="add_to_cart"]')!;
     add.click();
     await tick();
@@ -524,7 +524,7 @@ describe("widget", () => {
     });
     expect(add.getAttribute("aria-busy")).toBeNull();
     const alert = cards[0].querySelector("[role=alert]")!;
-    expect(alert.textContent).toBe("Only 2 left of Mug");
+    expect(alert.textContent).toBe("Only 2 left");
     // Nothing was posted as a message by the widget itself: the cart comes from the server.
     expect(FakeWS.last().sent.filter((f) => f.type === "send")).toHaveLength(0);
 

@@ -92,6 +92,13 @@ impl Header {
     }
 }
 
+/// What an order holds: its lines in one currency, and the cart they come from.
+struct Basket {
+    lines: Vec<OrderLine>,
+    currency: String,
+    cart_id: Option<CartId>,
+}
+
 fn line_from_cart(i: usize, item: &CartItem) -> OrderLine {
     OrderLine {
         id: (i + 1).to_string(),
@@ -148,7 +155,17 @@ impl App {
                     (None, None) => self.shop_settings_of(ws).await?.currency,
                 };
                 let order = self
-                    .draft_order(ws, new.contact_id, lines, currency, header, None, &by)
+                    .draft_order(
+                        ws,
+                        new.contact_id,
+                        Basket {
+                            lines,
+                            currency,
+                            cart_id: None,
+                        },
+                        header,
+                        &by,
+                    )
                     .await?;
                 self.place(order, None).await
             }
@@ -182,39 +199,30 @@ impl App {
         if cart.items.is_empty() {
             return Err(DomainError::Conflict("the cart is empty".into()));
         }
-        let lines = cart
-            .items
-            .iter()
-            .enumerate()
-            .map(|(i, item)| line_from_cart(i, item));
+        let basket = Basket {
+            lines: (cart.items.iter().enumerate())
+                .map(|(i, item)| line_from_cart(i, item))
+                .collect(),
+            currency: cart.currency.clone(),
+            cart_id: Some(cart.id),
+        };
         let order = self
-            .draft_order(
-                ws,
-                cart.contact_id,
-                lines.collect(),
-                cart.currency.clone(),
-                header,
-                Some(cart.id),
-                by,
-            )
+            .draft_order(ws, cart.contact_id, basket, header, by)
             .await?;
         self.place(order, Some(cart)).await
     }
 
     /// The order about to be placed, totals computed and numbered.
-    #[allow(clippy::too_many_arguments)]
     async fn draft_order(
         &self,
         ws: WorkspaceId,
         contact: ContactId,
-        lines: Vec<OrderLine>,
-        currency: String,
+        basket: Basket,
         header: Header,
-        cart_id: Option<CartId>,
         by: &str,
     ) -> DomainResult<Order> {
         let (subtotal, total) = totals(
-            &lines,
+            &basket.lines,
             header.shipping_minor,
             header.tax_minor,
             header.discount_minor,
@@ -231,8 +239,8 @@ impl App {
             number,
             external_id: header.external_id,
             status: OrderStatus::Placed,
-            currency,
-            lines,
+            currency: basket.currency,
+            lines: basket.lines,
             subtotal_minor: subtotal,
             shipping_minor: header.shipping_minor,
             tax_minor: header.tax_minor,
@@ -247,7 +255,7 @@ impl App {
                 by: by.to_owned(),
                 at: now,
             }],
-            cart_id,
+            cart_id: basket.cart_id,
             status_url: header.status_url,
             version: 1,
             created_at: now,

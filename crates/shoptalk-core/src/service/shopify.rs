@@ -76,7 +76,8 @@ pub struct ShopLine<L> {
 pub struct ShopFulfilment {
     pub order_external_id: String,
     pub fulfilment: Fulfilment,
-    /// What the order's status becomes (forward only); `None` leaves it.
+    /// Where the fulfilment takes the order: only forward along the way of the goods, never
+    /// out of cancelled or refunded. `None` leaves the status.
     pub status: Option<OrderStatus>,
 }
 
@@ -265,7 +266,7 @@ impl App {
             let mut order = before.clone();
             merge_fulfilments(&mut order, std::slice::from_ref(&incoming.fulfilment));
             if let Some(status) = incoming.status {
-                order.status = next_status(order.status, status);
+                order.status = advanced(order.status, status);
             }
             record_changes(&mut order, &before, now_ms());
             if order == before {
@@ -437,6 +438,15 @@ fn next_status(current: OrderStatus, incoming: OrderStatus) -> OrderStatus {
     match (progress(current), progress(incoming)) {
         (Some(now), Some(next)) if next < now => current,
         _ => incoming,
+    }
+}
+
+/// Where a fulfilment moves an order: forward along the way of the goods only, and never
+/// out of cancelled or refunded (the shop's next order update says if that changed).
+fn advanced(current: OrderStatus, to: OrderStatus) -> OrderStatus {
+    match (progress(current), progress(to)) {
+        (Some(now), Some(next)) if next > now => to,
+        _ => current,
     }
 }
 
@@ -716,6 +726,16 @@ mod tests {
             next_status(OrderStatus::Cancelled, OrderStatus::Paid),
             OrderStatus::Paid
         );
+    }
+
+    #[test]
+    fn fulfilments_only_move_goods_forward() {
+        use OrderStatus::*;
+        assert_eq!(advanced(Paid, Shipped), Shipped);
+        assert_eq!(advanced(Delivered, Shipped), Delivered);
+        assert_eq!(advanced(Cancelled, Shipped), Cancelled);
+        assert_eq!(advanced(Refunded, Delivered), Refunded);
+        assert_eq!(advanced(Shipped, Cancelled), Shipped);
     }
 
     #[test]

@@ -101,7 +101,7 @@ pub fn product_svg(category: &str, slug: &str) -> Option<String> {
             r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 400 400" width="400" height="400" role="img">"#,
             r#"<rect width="400" height="400" fill="hsl({hue} 35% 94%)"/>"#,
             r#"<circle cx="200" cy="190" r="150" fill="hsl({hue} 40% 88%)"/>"#,
-            r#"<g fill="{colour}" stroke="rgb(0 0 0 / 20%)" stroke-width="3" stroke-linejoin="round">{shape}</g>"#,
+            r#"<g fill="{colour}" color="{colour}" stroke="rgb(0 0 0 / 20%)" stroke-width="3" stroke-linejoin="round">{shape}</g>"#,
             r#"<text x="200" y="372" text-anchor="middle" font-family="system-ui, sans-serif" "#,
             r#"font-size="34" font-weight="700" fill="hsl({hue} 30% 30%)">{initials}</text>"#,
             "</svg>"
@@ -124,9 +124,10 @@ fn shape(category: &str) -> &'static str {
             r#"<path d="M140 286 H260 M95 266 L115 264 M285 264 L305 266" fill="none"/>"#
         ),
         "trousers" => r#"<path d="M148 80 H252 L272 310 H218 L200 150 L182 310 H128 Z"/>"#,
-        "dresses" => {
-            r#"<path d="M176 78 L184 64 M224 64 L216 78 M176 78 H224 L232 138 L290 310 H110 L168 138 Z"/>"#
-        }
+        "dresses" => concat!(
+            r#"<path d="M178 80 L186 58 M222 80 L214 58" fill="none" stroke="currentColor" stroke-width="6"/>"#,
+            r#"<path d="M176 78 H224 L232 138 L290 310 H110 L168 138 Z"/>"#
+        ),
         "outerwear" => concat!(
             r#"<path d="M150 78 L200 100 L250 78 L296 112 L312 300 L274 300 L262 180 L262 318 L138 318 L138 180 L126 300 L88 300 L104 112 Z"/>"#,
             r#"<path d="M200 100 L200 318 M170 88 L200 150 L230 88" fill="none"/>"#
@@ -135,7 +136,7 @@ fn shape(category: &str) -> &'static str {
             r#"<path d="M92 262 Q92 212 132 210 L188 218 Q226 170 262 178 L306 236 Q330 258 304 280 H110 Q92 280 92 262 Z"/>"#
         }
         "bags" => concat!(
-            r#"<path d="M160 170 Q160 104 200 104 Q240 104 240 170" fill="none" stroke-width="14"/>"#,
+            r#"<path d="M160 170 Q160 104 200 104 Q240 104 240 170" fill="none" stroke="currentColor" stroke-width="14"/>"#,
             r#"<path d="M118 168 H282 L298 310 H102 Z"/>"#
         ),
         "accessories" => concat!(
@@ -143,7 +144,7 @@ fn shape(category: &str) -> &'static str {
             r#"<path d="M140 226 Q140 128 200 128 Q260 128 260 226 Z"/>"#
         ),
         "home" => concat!(
-            r#"<path d="M262 170 Q314 170 314 214 Q314 258 262 258" fill="none" stroke-width="18"/>"#,
+            r#"<path d="M262 170 Q314 170 314 214 Q314 258 262 258" fill="none" stroke="currentColor" stroke-width="18"/>"#,
             r#"<path d="M122 130 H270 V288 Q270 306 252 306 H140 Q122 306 122 288 Z"/>"#
         ),
         _ => r#"<circle cx="200" cy="190" r="100"/>"#,

@@ -188,3 +188,10 @@ pub async fn delivered(t: &TestApp, admin: &str, hook: &str) -> Vec<(String, Val
     }
     out
 }
+
+/// Where a link in a message leads: links the shop sends are tracked (`/r/<token>`).
+pub async fn link_target(t: &TestApp, link: &str) -> String {
+    let token = link.rsplit('/').next().unwrap();
+    let tracked = t.app.store.tracked_link(token).await.unwrap();
+    tracked.map_or_else(|| link.to_string(), |l| l.url)
+}

@@ -4,9 +4,10 @@
 //! - A storefront cart (`carts/*`) is known by its `token`; it names no customer, so it only
 //!   updates a cart Shoptalk already links to that token (a checkout of it came earlier, or
 //!   the shop's code set the cart's `external_id`).
-//! - A checkout (`checkouts/*`) is known by its `token`, then by its `cart_token` (the cart
-//!   it was started from); its customer (`shopify:<customer id>`, else its `email`) owns a
-//!   new cart. `checkout_url` is `abandoned_checkout_url`, the link that brings the
+//! - A checkout (`checkouts/*`) is known by its `cart_token` (the storefront cart it was
+//!   started from, so that cart's updates and the order placed from it find the same cart),
+//!   else by its own `token`; its customer (`shopify:<customer id>`, else its `email`) owns
+//!   a new cart. `checkout_url` is `abandoned_checkout_url`, the link that brings the
 //!   customer back to finish.
 //! - Items: `variant_id` is Shopify's variant id (the line `key` when there is none), `title`
 //!   the product title with ` — <variant title>`, `unit_price_minor` is `price`, `sku` as
@@ -35,8 +36,8 @@ pub fn cart(c: &payload::Cart, shop_currency: &str) -> Result<ShopCart, DecodeEr
 
 pub fn checkout(c: &payload::Checkout, shop_currency: &str) -> Result<ShopCart, DecodeError> {
     let cur = currency_or("currency", c.currency.as_deref(), shop_currency)?;
-    let mut external_ids = vec![token("token", &c.token)?];
-    external_ids.extend(given(c.cart_token.as_deref()));
+    let mut external_ids: Vec<String> = given(c.cart_token.as_deref()).into_iter().collect();
+    external_ids.push(token("token", &c.token)?);
     Ok(ShopCart {
         external_ids,
         customer: buyer(
@@ -97,7 +98,7 @@ mod tests {
     use serde_json::json;
 
     #[test]
-    fn checkouts_are_known_by_token_then_cart_token() {
+    fn checkouts_are_known_by_cart_token_then_token() {
         let c: payload::Checkout = serde_json::from_value(json!({
             "token": "chk1", "cart_token": "cart1", "email": "ann@example.com",
             "currency": "EUR", "abandoned_checkout_url": "https://shop.example/recover/1",
@@ -108,7 +109,7 @@ mod tests {
         }))
         .unwrap();
         let cart = checkout(&c, "USD").unwrap();
-        assert_eq!(cart.external_ids, ["chk1", "cart1"]);
+        assert_eq!(cart.external_ids, ["cart1", "chk1"]);
         assert_eq!(cart.currency, "EUR");
         assert_eq!(
             cart.checkout_url.as_deref(),

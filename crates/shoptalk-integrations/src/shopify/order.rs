@@ -1,9 +1,10 @@
 //! Shopify orders and fulfilments as Shoptalk orders.
 //!
 //! Mapping decisions:
-//! - `external_id` is `shopify:<order id>`; the `number` is the order's `name` without its
-//!   leading `#` (what the customer sees, `#1001` → `1001`, prefixes kept), else
-//!   `order_number`.
+//! - `external_id` is `shopify:<order id>`; the `number` is the order's `name`, what the
+//!   customer sees (`#1001`, with the shop's prefix and suffix), else `#<order_number>`.
+//!   Shoptalk numbers its own orders `1001`, `1002`, ...: Shopify's `#` keeps the two apart,
+//!   and order cards show both as `#1001`.
 //! - The customer is the order's `customer` (`shopify:<customer id>`), else its `email` /
 //!   `contact_email`; the order's `customer_locale` becomes the contact's locale.
 //! - Lines: `id` is Shopify's line item id (refunds and fulfilments name lines by it),
@@ -27,7 +28,7 @@
 //!   (only web links are kept); lines by line item id.
 //! - Refunds: `id` is Shopify's, the amount is the sum of its successful `refund`
 //!   transactions, the reason its `note`, lines by line item id.
-//! - `status_url` is `order_status_url`; the checkout and cart tokens link the order to the
+//! - `status_url` is `order_status_url`; the cart and checkout tokens link the order to the
 //!   cart it came from.
 
 use super::customer::buyer;
@@ -95,10 +96,9 @@ pub fn order(o: &payload::Order) -> Result<ShopOrder, DecodeError> {
     let refunds = (o.refunds.iter().enumerate())
         .map(|(i, r)| refund(&format!("refunds[{i}]"), r, &cur))
         .collect::<Result<Vec<_>, _>>()?;
-    let number = (o.name.as_deref())
-        .and_then(|n| given(Some(n.trim().trim_start_matches('#'))))
-        .or_else(|| o.order_number.map(|n| n.to_string()))
-        .unwrap_or_else(|| o.id.to_string());
+    let number = given(o.name.as_deref())
+        .or_else(|| o.order_number.map(|n| format!("#{n}")))
+        .unwrap_or_else(|| format!("#{}", o.id));
     Ok(ShopOrder {
         external_id: format!("shopify:{}", o.id),
         number,
@@ -117,7 +117,7 @@ pub fn order(o: &payload::Order) -> Result<ShopOrder, DecodeError> {
         fulfilments,
         refunds,
         status_url: web_url(o.order_status_url.as_deref()),
-        cart_external_ids: [o.checkout_token.as_deref(), o.cart_token.as_deref()]
+        cart_external_ids: [o.cart_token.as_deref(), o.checkout_token.as_deref()]
             .into_iter()
             .filter_map(given)
             .collect(),
@@ -271,7 +271,7 @@ mod tests {
     fn a_minimal_order_maps() {
         let o = decode(base()).unwrap();
         assert_eq!(o.external_id, "shopify:1");
-        assert_eq!(o.number, "EU1001");
+        assert_eq!(o.number, "#EU1001");
         assert_eq!(o.currency, "EUR");
         assert_eq!(o.subtotal_minor, 2000);
         assert_eq!(o.shipping_minor, 500);

@@ -27,9 +27,10 @@ const KEY_TIE_BITS: u32 = 20;
 /// The latest `created_at` (ms) a key orders; later ones share it. 2^43 ms is the year 2248.
 const KEY_MAX_MS: i64 = (1 << 43) - 1;
 
-/// The first search key of `created_at`'s millisecond. Keep in step with `0005`.
-fn key_base(created_at: Timestamp) -> i64 {
-    ms(created_at).clamp(0, KEY_MAX_MS) << KEY_TIE_BITS
+/// The first and last search keys of `created_at`'s millisecond. Keep in step with `0005`.
+fn key_range(created_at: Timestamp) -> (i64, i64) {
+    let first = ms(created_at).clamp(0, KEY_MAX_MS) << KEY_TIE_BITS;
+    (first, first | ((1 << KEY_TIE_BITS) - 1))
 }
 
 fn product_row(row: &SqliteRow) -> R<Product> {
@@ -124,9 +125,11 @@ fn doc(p: &Product) -> R<String> {
 }
 
 /// Inserts the product and its index rows. Its search key is the next free one of its
-/// `created_at` millisecond (found through the unique index on `search_rowid`).
+/// `created_at` millisecond (found through the unique index on `search_rowid`). Past 2^20
+/// products in one millisecond, keys would spill into the next millisecond's (or fail on the
+/// unique index): a rate no shop reaches.
 async fn insert_in(conn: &mut SqliteConnection, p: &Product) -> R<()> {
-    let base = key_base(p.created_at);
+    let (first, last) = key_range(p.created_at);
     let key: i64 = sqlx::query_scalar(
         "INSERT INTO products (id, workspace_id, external_id, category, doc, created_at,
              updated_at, search_rowid)
@@ -142,8 +145,8 @@ async fn insert_in(conn: &mut SqliteConnection, p: &Product) -> R<()> {
     .bind(doc(p)?)
     .bind(ms(p.created_at))
     .bind(ms(p.updated_at))
-    .bind(base)
-    .bind(base + (1 << KEY_TIE_BITS) - 1)
+    .bind(first)
+    .bind(last)
     .fetch_one(&mut *conn)
     .await
     .map_err(db_err)?;
@@ -407,15 +410,12 @@ mod tests {
     #[test]
     fn search_keys_follow_creation_time() {
         let at = |ms: i64| Timestamp::from_millisecond(ms).unwrap();
-        assert!(key_base(at(1_700_000_000_001)) > key_base(at(1_700_000_000_000)));
-        // One millisecond leaves room for 2^20 keys before the next one's.
-        assert_eq!(
-            key_base(at(1_700_000_000_001)) - key_base(at(1_700_000_000_000)),
-            1 << KEY_TIE_BITS
-        );
+        let (first, last) = key_range(at(1_700_000_000_000));
+        // One millisecond holds 2^20 keys, just below the next one's.
+        assert_eq!(last - first, (1 << KEY_TIE_BITS) - 1);
+        assert_eq!(key_range(at(1_700_000_000_001)).0, last + 1);
         // Out of range times clamp instead of overflowing.
-        assert_eq!(key_base(at(-5)), 0);
-        assert_eq!(key_base(Timestamp::MAX), KEY_MAX_MS << KEY_TIE_BITS);
-        assert!((KEY_MAX_MS << KEY_TIE_BITS) + (1 << KEY_TIE_BITS) - 1 <= i64::MAX);
+        assert_eq!(key_range(at(-5)).0, 0);
+        assert_eq!(key_range(Timestamp::MAX).1, i64::MAX);
     }
 }

@@ -105,7 +105,7 @@ pub async fn play(app: &App, cast: &Cast, n: usize, story: Story) -> DomainResul
     }
     let patch = ConversationPatch {
         status: Some(story.status),
-        assignee_id: (n % 2 == 0).then_some(Some(cast.agent_id)),
+        assignee_id: n.is_multiple_of(2).then_some(Some(cast.agent_id)),
         labels: Some(story.labels.iter().map(|l| l.to_string()).collect()),
         ..ConversationPatch::default()
     };

@@ -69,6 +69,7 @@ function OrderItem(p: { order: Order; refresh: string; onChange: (o: Order) => v
         <div id={detailsId} class="order-body">
           <OrderDetails order={o} money={money} />
           <OrderActions order={o} onChange={p.onChange} />
+          {/* A refunded return changes the order: read it again (a failure waits for the next refresh). */}
           <ReturnsList order={o} refresh={p.refresh} onOrderChanged={() => commerce.getOrder(o.id).then(p.onChange, () => {})} />
           <Timeline order={o} />
         </div>

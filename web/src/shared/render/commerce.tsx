@@ -132,7 +132,7 @@ export function OrderView(props: P & { content: ContentOf<"order"> }) {
   return (
     <div class="ct-order" data-content-type="order">
       <div class="ct-oh">
-        <b>{str(content.number) || "#" + str(content.order_id)}</b>
+        <b>{"#" + (str(content.number).replace(/^#/, "") || str(content.order_id))}</b>
         <span class={"ct-badge ct-s-" + status.toLowerCase().replace(/[^a-z]/g, "")}>{status}</span>
       </div>
       <Total label={ctx.t("total")} value={formatMoney(content.total, ctx.locale)} />

@@ -313,7 +313,10 @@ describe("rendering", () => {
   it("orders, carts and payment requests", async () => {
     await show({ type: "order", order_id: "o1", number: "#1001", status: "shipped", carrier: "DHL", tracking_url: "https://track.example/1", total: { amount_minor: 4200, currency: "USD" } });
     expect(root.querySelector(".ct-badge")!.textContent).toBe("shipped");
+    expect(root.querySelector(".ct-oh b")!.textContent).toBe("#1001");
     expect(root.querySelector("a")!.textContent).toBe("Track your order");
+    await show({ type: "order", order_id: "o2", number: "1002", status: "paid" });
+    expect(root.querySelector(".ct-oh b")!.textContent).toBe("#1002");
     await show({ type: "cart", items: [{ product_id: "a", title: "Tea", quantity: 2, unit_price: { amount_minor: 300, currency: "USD" } }], total: { amount_minor: 600, currency: "USD" }, checkout_url: "https://shop.example/c" });
     expect(root.textContent).toContain("$6.00");
     expect(root.querySelector('[data-action-type="checkout"]')!.getAttribute("href")).toBe("https://shop.example/c");

@@ -50,7 +50,7 @@ export function ProductPicker(p: { onClose: () => void; onSend: (c: Content) => 
 
   const isPicked = (id: string) => picked.some((x) => x.product.id === id);
   const toggle = (product: Product) =>
-    setPicked(isPicked(product.id) ? picked.filter((x) => x.product.id !== product.id) : [...picked, { product, variantId: product.variants[0]?.id }]);
+    setPicked(isPicked(product.id) ? picked.filter((x) => x.product.id !== product.id) : [...picked, { product, variantId: variantOf(product)?.id }]);
   const setVariant = (id: string, variantId: string) => setPicked(picked.map((x) => (x.product.id === id ? { ...x, variantId } : x)));
   const full = picked.length >= PICK_MAX;
 

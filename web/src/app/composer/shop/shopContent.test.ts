@@ -28,8 +28,10 @@ describe("products as messages", () => {
     // Oversold shows as sold out; untracked stock is left out; the product's picture stands in.
     expect(productRef(p, "m")).toMatchObject({ variant_id: "m", stock: 0, image_url: "https://cdn.example/p1.jpg" });
     expect(productRef(p, "l")).not.toHaveProperty("stock");
-    // An unknown variant: the first one.
+    // No variant named (or an unknown one): the first one in stock.
     expect(productRef(p, "nope").variant_id).toBe("s");
+    const soldOutFirst = product("p3", { variants: [{ ...p.variants[1], id: "x" }, p.variants[2]] });
+    expect(productRef(soldOutFirst).variant_id).toBe("l");
     expect(productRef(p).actions).toBeUndefined();
   });
 

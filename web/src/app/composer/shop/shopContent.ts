@@ -12,8 +12,9 @@ function fitTitle(title: string): string {
   return chars(title) <= LIMITS.TITLE_MAX_CHARS ? title : [...title].slice(0, LIMITS.TITLE_MAX_CHARS - 1).join("") + "…";
 }
 
+/// The variant named, else the first one a customer can buy (else the first).
 export function variantOf(p: Product, variantId?: string): Variant | undefined {
-  return p.variants.find((v) => v.id === variantId) ?? p.variants[0];
+  return p.variants.find((v) => v.id === variantId) ?? p.variants.find((v) => stockOf(v) !== 0) ?? p.variants[0];
 }
 
 /// Units of a variant a customer can buy: undefined when stock is not tracked.

@@ -100,10 +100,14 @@ describe("product picker", () => {
     await act(async () => render(<ProductPicker onClose={() => {}} onSend={(c) => got.push(c)} />, root));
     await afterPause();
     const row = root.querySelector<HTMLElement>("[data-testid=product-result]")!;
-    expect(row.textContent).toContain("Sold out");
-    await act(async () => row.querySelector<HTMLInputElement>("input[type=checkbox]")!.click());
-    await type(row.querySelector("select")!, "m");
+    // The first variant in stock is offered.
+    expect(row.textContent).toContain("4 in stock");
     expect(row.textContent).toContain("€11.00");
+    await act(async () => row.querySelector<HTMLInputElement>("input[type=checkbox]")!.click());
+    await type(row.querySelector("select")!, "s");
+    expect(row.textContent).toContain("Sold out");
+    expect(row.textContent).toContain("€10.00");
+    await type(row.querySelector("select")!, "m");
     await click($("product-picker-send"));
     expect(got[0]).toMatchObject({ type: "product", variant_id: "m", title: "Tee — M", stock: 4 });
 
