@@ -107,8 +107,25 @@ impl Config {
                     .split("__"),
             )
             .merge(Serialized::globals(flags))
-            .extract()
+            .extract::<Self>()
             .map_err(Box::new)
+            .and_then(Self::checked)
+    }
+
+    /// Rules the types cannot express: pay links built from a `public_url` without its
+    /// scheme would lead nowhere.
+    fn checked(self) -> Result<Self, Box<figment::Error>> {
+        if let Some(url) = &self.public_url {
+            let web = ["http://", "https://"]
+                .iter()
+                .any(|scheme| url.strip_prefix(scheme).is_some_and(|rest| !rest.is_empty()));
+            if !web || url.contains(char::is_whitespace) {
+                return Err(Box::new(figment::Error::from(format!(
+                    "public_url {url:?} must be an http:// or https:// URL"
+                ))));
+            }
+        }
+        Ok(self)
     }
 
     pub fn database_path(&self) -> PathBuf {
@@ -210,6 +227,10 @@ mod tests {
         assert_eq!(config.public_url(bound), "http://127.0.0.1:41234");
         config.public_url = Some("https://chat.example.com/".into());
         assert_eq!(config.public_url(bound), "https://chat.example.com");
+        for bad in ["chat.example.com", "https://", "ftp://x", "https://a b"] {
+            config.public_url = Some(bad.into());
+            assert!(config.clone().checked().is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -87,6 +87,9 @@ pub(super) fn clip(s: &str, max: usize) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use jiff::Timestamp;
+    use shoptalk_types::commerce::{CartItem, Fulfilment};
+    use shoptalk_types::ids::*;
 
     #[test]
     fn status_names_match_the_wire() {
@@ -105,6 +108,93 @@ mod tests {
                 serde_json::json!(status_name(status))
             );
         }
+    }
+
+    fn item(i: usize, product: Option<ProductId>) -> CartItem {
+        CartItem {
+            product_id: product,
+            variant_id: format!("v{i}"),
+            sku: None,
+            title: "Long title ".repeat(20),
+            quantity: 999,
+            unit_price_minor: 1_000_000_000_000,
+            image_url: None,
+        }
+    }
+
+    #[test]
+    fn every_cart_makes_a_valid_card() {
+        let ws = WorkspaceId::new();
+        let mut cart =
+            super::super::cart_rules::new_cart(ws, ContactId::new(), "JPY", Timestamp::now());
+        assert_eq!(cart_card(&cart), Content::text("Your cart is empty."));
+        cart.items = (0..60)
+            .map(|i| item(i, (i % 2 == 0).then(ProductId::new)))
+            .collect();
+        cart.subtotal_minor = i64::MAX;
+        cart.checkout_url = Some("https://shop.example/checkout".into());
+        let card = cart_card(&cart);
+        card.validate().unwrap();
+        let Content::Cart { items, .. } = card else {
+            panic!("not a cart card")
+        };
+        assert_eq!(items.len(), 50);
+        assert_eq!(
+            items[1].product_id, "v1",
+            "a line without a catalog product names its variant"
+        );
+    }
+
+    #[test]
+    fn the_order_card_shows_the_latest_tracking() {
+        let now = Timestamp::now();
+        let fulfilment = |n: &str| Fulfilment {
+            id: n.into(),
+            status: "in_transit".into(),
+            carrier: Some("C".repeat(200)),
+            tracking_number: Some(n.into()),
+            tracking_url: None,
+            lines: Default::default(),
+            created_at: now,
+        };
+        let order = Order {
+            id: OrderId::new(),
+            workspace_id: WorkspaceId::new(),
+            contact_id: ContactId::new(),
+            number: "1001".into(),
+            external_id: None,
+            status: OrderStatus::PartiallyRefunded,
+            currency: "EUR".into(),
+            lines: vec![],
+            subtotal_minor: 100,
+            shipping_minor: 0,
+            tax_minor: 0,
+            discount_minor: 0,
+            total_minor: 100,
+            refunded_minor: 50,
+            fulfilments: vec![fulfilment("T1"), fulfilment("T2")],
+            refunds: vec![],
+            timeline: vec![],
+            cart_id: None,
+            status_url: None,
+            version: 1,
+            created_at: now,
+            updated_at: now,
+        };
+        let card = order_card(&order);
+        card.validate().unwrap();
+        let Content::Order {
+            status,
+            tracking_number,
+            ..
+        } = card
+        else {
+            panic!("not an order card")
+        };
+        assert_eq!(
+            (status.as_str(), tracking_number.as_deref()),
+            ("partially_refunded", Some("T2"))
+        );
     }
 
     #[test]

@@ -107,6 +107,7 @@ fn is_token(candidate: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
 
     #[test]
     fn tokens_are_url_safe_unique_and_recognised() {
@@ -125,6 +126,19 @@ mod tests {
             "abcdefghijklmnopqrstü",
         ] {
             assert!(!is_token(crafted), "{crafted}");
+        }
+    }
+
+    proptest! {
+        /// Whatever a path holds, what passes for a token cannot name another place.
+        #[test]
+        fn nothing_that_passes_for_a_token_leads_elsewhere(
+            candidate in prop_oneof![any::<String>(), "[A-Za-z0-9_/%.:-]{20,24}"]
+        ) {
+            if is_token(&candidate) {
+                prop_assert_eq!(candidate.len(), TOKEN_CHARS);
+                prop_assert!(!candidate.contains(['/', '%', '.', ':', '\\']));
+            }
         }
     }
 }

@@ -133,7 +133,9 @@ export function OrderView(props: P & { content: ContentOf<"order"> }) {
     <div class="ct-order" data-content-type="order">
       <div class="ct-oh">
         <b>{"#" + (str(content.number).replace(/^#/, "") || str(content.order_id))}</b>
-        <span class={"ct-badge ct-s-" + status.toLowerCase().replace(/[^a-z]/g, "")}>{status}</span>
+        <span class={"ct-badge ct-s-" + status.toLowerCase().replace(/[^a-z]/g, "")} data-status={status}>
+          {status}
+        </span>
       </div>
       <Total label={ctx.t("total")} value={formatMoney(content.total, ctx.locale)} />
       {(content.carrier || content.tracking_number) && (

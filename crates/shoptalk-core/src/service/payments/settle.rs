@@ -4,7 +4,6 @@
 //! changes nothing the second time.
 
 use super::payment_updated;
-use crate::commerce_store::Emit;
 use crate::error::{DomainError, DomainResult};
 use crate::service::commerce_notify::log_failure;
 use crate::service::versioned::until_stored;
@@ -166,39 +165,29 @@ impl App {
     }
 
     /// A pending (or failed) payment's link is no longer valid.
-    pub(super) async fn expire_payment(
-        &self,
-        ws: WorkspaceId,
-        id: PaymentId,
-    ) -> DomainResult<Payment> {
-        let (payment, _) = self
-            .change_payment(ws, id, |p| {
-                let open = matches!(p.status, PaymentStatus::Pending | PaymentStatus::Failed);
-                if open {
-                    p.status = PaymentStatus::Expired;
-                }
-                open
-            })
-            .await?;
-        Ok(payment)
+    pub(super) async fn expire_payment(&self, ws: WorkspaceId, id: PaymentId) -> DomainResult<()> {
+        self.change_payment(ws, id, |p| {
+            let open = matches!(p.status, PaymentStatus::Pending | PaymentStatus::Failed);
+            if open {
+                p.status = PaymentStatus::Expired;
+            }
+            open
+        })
+        .await?;
+        Ok(())
     }
 
     /// An attempt to pay was declined; the link stays usable for another try.
-    pub(super) async fn fail_payment(
-        &self,
-        ws: WorkspaceId,
-        id: PaymentId,
-    ) -> DomainResult<Payment> {
-        let (payment, _) = self
-            .change_payment(ws, id, |p| {
-                let pending = p.status == PaymentStatus::Pending;
-                if pending {
-                    p.status = PaymentStatus::Failed;
-                }
-                pending
-            })
-            .await?;
-        Ok(payment)
+    pub(super) async fn fail_payment(&self, ws: WorkspaceId, id: PaymentId) -> DomainResult<()> {
+        self.change_payment(ws, id, |p| {
+            let pending = p.status == PaymentStatus::Pending;
+            if pending {
+                p.status = PaymentStatus::Failed;
+            }
+            pending
+        })
+        .await?;
+        Ok(())
     }
 
     /// Reads the payment, applies `change` (which says whether it changed anything) and
@@ -218,7 +207,7 @@ impl App {
             }
             payment.version += 1;
             payment.updated_at = now_ms();
-            let emit: [Emit; 1] = [payment_updated(&payment)];
+            let emit = [payment_updated(&payment)];
             let stored = self.store.put_payment(&payment, &emit).await?;
             Ok(stored.then_some((payment, true)))
         })
