@@ -77,6 +77,13 @@ fn valid_body(route: &Route) -> Option<Value> {
         }
         (_, "/api/v1/conversations/{id}/receipts") => json!({ "kind": "read", "seq": 1 }),
         (_, "/api/v1/conversations/{id}/typing") => json!({ "typing": true }),
+        // A product id no workspace has: the 404 must come from the scoping, not the body.
+        (_, "/api/v1/contacts/{id}/cart/items") => {
+            json!({ "product_id": "01a1fe4e-7aab-7065-8d42-2e42854465cf", "quantity": 1 })
+        }
+        (_, "/api/v1/conversations/{id}/shop-actions") => {
+            json!({ "action": { "type": "checkout", "text": "Checkout" } })
+        }
         _ => json!({}),
     };
     Some(body)

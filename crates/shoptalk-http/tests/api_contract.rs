@@ -480,6 +480,8 @@ async fn the_widget_reads_its_configuration_without_credentials() {
             "available": true,
             // Nobody has the agent app open.
             "agents_online": false,
+            // The shop's defaults, for formatting prices.
+            "shop": {"currency": "USD", "locale": "en-US"},
         })
     );
     let unknown = t

@@ -139,27 +139,40 @@ async fn main() -> anyhow::Result<()> {
         Command::Serve { place, listen } => {
             let config = load(cli.config.as_ref(), place.data_dir, listen)?;
             logging::init(&config.log);
-            run(config, None).await
+            let listener = bind(&config).await?;
+            run(config, listener, None).await
         }
         Command::Demo { data_dir, listen } => {
             let mut config = load(cli.config.as_ref(), Some(data_dir), Some(listen))?;
             logging::init(&config.log);
+            // The seed writes absolute links (product pictures, tracked links, pay links), so
+            // it needs the address actually bound, which differs from `listen` for port 0.
+            let listener = bind(&config).await?;
+            let bound = listener.local_addr()?;
+            config.public_url = Some(config.public_url(bound));
             let credentials = {
                 let (app, _committer) = server::offline_app(&config).await?;
                 demo::seed(&app, &config.data_dir).await?
             };
             // The demo storefront page (/demo) embeds the demo shop's widget.
             config.http.demo_widget_key = Some(credentials.widget_key.clone());
-            run(config, Some(credentials)).await
+            run(config, listener, Some(credentials)).await
         }
     }
 }
 
-async fn run(config: Config, demo: Option<demo::DemoCredentials>) -> anyhow::Result<()> {
+async fn bind(config: &Config) -> anyhow::Result<tokio::net::TcpListener> {
     server::raise_open_file_limit();
-    let listener = tokio::net::TcpListener::bind(config.listen)
+    tokio::net::TcpListener::bind(config.listen)
         .await
-        .with_context(|| format!("cannot listen on {}", config.listen))?;
+        .with_context(|| format!("cannot listen on {}", config.listen))
+}
+
+async fn run(
+    config: Config,
+    listener: tokio::net::TcpListener,
+    demo: Option<demo::DemoCredentials>,
+) -> anyhow::Result<()> {
     let running = server::start(&config, listener).await?;
     if let Some(demo) = demo {
         demo.print(running.addr);

@@ -45,9 +45,11 @@ export function MessageRow(p: { m: Message; group: boolean; day: boolean; conver
   const tick = tickOf(m, c);
   if (m.sender.type === "system") {
     return (
-      <div class="msg-wrap" data-testid="message" data-seq={m.seq} data-sender={m.sender.type}>
+      <div class="msg-wrap" data-testid="message" data-seq={m.seq} data-sender={m.sender.type} data-private={m.private ? "true" : undefined}>
         {p.day && <DaySep iso={m.created_at} />}
-        <div class="msg-system muted small">
+        {/* The shop's notes for agents look apart from what the customer was told. */}
+        <div class={"msg-system muted small" + (m.private ? " msg-system-note" : "")}>
+          {m.private && <span class="note-tag">Private note</span>}
           <ContentView content={m.content} message={m} ctx={agentCtx} />
         </div>
       </div>
