@@ -134,7 +134,7 @@ export function OrderView(props: P & { content: ContentOf<"order"> }) {
       <div class="ct-oh">
         <b>{"#" + (str(content.number).replace(/^#/, "") || str(content.order_id))}</b>
         <span class={"ct-badge ct-s-" + status.toLowerCase().replace(/[^a-z]/g, "")} data-status={status}>
-          {status}
+          {status.replace(/_/g, " ")}
         </span>
       </div>
       <Total label={ctx.t("total")} value={formatMoney(content.total, ctx.locale)} />
