@@ -113,6 +113,11 @@ describe("pages and labels", () => {
   it("previews rich content like the server", () => {
     expect(previewOf({ type: "image", media: { media_id: "m" } })).toBe("📷 Photo");
     expect(previewOf({ type: "carousel", cards: [{ title: "A" }, { title: "B" }] })).toBe("🛍 2 products");
+    // Orders and money read as the server's previews do.
+    expect(previewOf({ type: "order", order_id: "o1", number: "1010", status: "paid" })).toBe("Order #1010 — paid");
+    expect(previewOf({ type: "order", order_id: "o1", number: "#1010", status: "paid" })).toBe("Order #1010 — paid");
+    expect(previewOf({ type: "payment_request", amount_minor: 7100, currency: "EUR", description: "Cart", pay_url: "https://x.example/p" })).toBe("Payment request: 71.00 EUR");
+    expect(previewOf({ type: "payment_request", amount_minor: 500, currency: "JPY", description: "Cart", pay_url: "https://x.example/p" })).toBe("Payment request: 500 JPY");
     expect(previewOf({ type: "text", text: "x".repeat(200) }).length).toBe(140);
   });
 });

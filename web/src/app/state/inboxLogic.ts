@@ -1,5 +1,6 @@
 // Pure rules of the conversation list: which conversations a view shows, in which order, and
 // how live `conversation` / `message` frames change a loaded list.
+import { currencyDigits } from "../../shared/format";
 import type { Content, Conversation, ConversationStatus, Message, Uuid } from "../../shared/types";
 
 export type View = "mine" | "unassigned" | "all" | "label";
@@ -137,11 +138,14 @@ export function previewOf(content: Content): string {
       raw = `🛒 Cart: ${content.items.reduce((n, l) => n + l.quantity, 0)} items`;
       break;
     case "order":
-      raw = `Order ${content.number ?? content.order_id} — ${content.status}`;
+      raw = `Order #${(content.number?.trim() || content.order_id).replace(/^#+/, "")} — ${content.status}`;
       break;
-    case "payment_request":
-      raw = `Payment request: ${(content.amount_minor / 100).toFixed(2)} ${content.currency}`;
+    case "payment_request": {
+      // As the server writes money: "71.00 EUR", "500 JPY".
+      const digits = currencyDigits(content.currency);
+      raw = `Payment request: ${(content.amount_minor / 10 ** digits).toFixed(digits)} ${content.currency}`;
       break;
+    }
     default:
       raw = "";
   }

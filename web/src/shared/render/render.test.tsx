@@ -317,6 +317,10 @@ describe("rendering", () => {
     expect(root.querySelector("a")!.textContent).toBe("Track your order");
     await show({ type: "order", order_id: "o2", number: "1002", status: "paid" });
     expect(root.querySelector(".ct-oh b")!.textContent).toBe("#1002");
+    // The wire's status names read as words; the name itself stays on the badge.
+    await show({ type: "order", order_id: "o3", number: "1003", status: "partially_refunded" });
+    expect(root.querySelector(".ct-badge")!.textContent).toBe("partially refunded");
+    expect(root.querySelector(".ct-badge")!.getAttribute("data-status")).toBe("partially_refunded");
     await show({ type: "cart", items: [{ product_id: "a", title: "Tea", quantity: 2, unit_price: { amount_minor: 300, currency: "USD" } }], total: { amount_minor: 600, currency: "USD" }, checkout_url: "https://shop.example/c" });
     expect(root.textContent).toContain("$6.00");
     expect(root.querySelector('[data-action-type="checkout"]')!.getAttribute("href")).toBe("https://shop.example/c");
