@@ -1,9 +1,12 @@
 // Screenshots for people to look at (test-results/screenshots/*.png): the storefront with the
 // widget closed, the open widget holding rich content, the widget on a phone, the agent's
-// inbox with a conversation open and a settings page. Each asserts what it shows first.
+// inbox with a conversation open and a settings page; then shopping: a carousel and a cart in
+// the widget, the pay page, an order's timeline in the sidebar and the shop settings. Each
+// asserts what it shows first.
 import type { Page, TestInfo } from "@playwright/test";
 import { join } from "node:path";
-import type { Content } from "../src/shared/types";
+import { productRef, productsMessage } from "../src/app/composer/shop/shopContent";
+import type { Content, Order, Page as List, Product } from "../src/shared/types";
 import { loginAgent, openConversation } from "./support/app";
 import { agentLogin, e2eState, ownerLogin, unique } from "./support/env";
 import { stubExternal } from "./support/external";
@@ -210,4 +213,91 @@ test("screenshots: shop, widget, phone, inbox, settings", async ({ page, context
   await w.close.click();
   await expect(w.panel).toBeHidden();
   await expect(w.launcher).toBeVisible();
+});
+
+test("screenshots: carousel and cart, pay page, order timeline, shop settings", async ({ page, context, browser, api }, testInfo) => {
+  test.setTimeout(150_000);
+  const base = e2eState().baseURL;
+  await stubExternal(context, base);
+
+  // 10. The widget: a carousel from the catalog, and the cart after "Add to cart".
+  const w = await openShop(page);
+  await openWidget(page);
+  const hello = unique("Do you have anything in linen for the summer?");
+  await waitSent(await sendText(page, hello));
+  const conversation = await api.conversationWithText(hello);
+  const found = await api.ok<List<Product>>("GET", "/api/v1/products?q=linen&in_stock=true&limit=3");
+  expect(found.items.length, "linen products in stock").toBeGreaterThanOrEqual(2);
+  await api.sendOk(conversation.id, { type: "text", text: "Here are our favourites in linen:" });
+  await api.sendOk(conversation.id, productsMessage(found.items.map((p) => productRef(p)))!);
+  const carousel = content(w.messages, "products");
+  await expect(carousel).toHaveCount(1);
+  await carousel.locator("[data-action-type=add_to_cart]").first().click();
+  const cart = content(w.messages, "cart");
+  await expect(cart).toHaveCount(1);
+  await expect(page.locator(".ct-err[role=alert]")).toHaveCount(0);
+  await expect(cart.locator("[data-action-type=checkout]")).toBeVisible();
+  await expectImagesLoaded(page, "[data-testid=st-message] img");
+  await shot(page, testInfo, "10-widget-carousel-cart");
+
+  // 11–12. Checkout, then the pay page: the form, and a declined card.
+  await cart.locator("[data-action-type=checkout]").click();
+  const request = content(w.messages, "payment_request");
+  await expect(request).toHaveCount(1);
+  const [pay] = await Promise.all([page.waitForEvent("popup"), request.getByRole("link", { name: "Pay" }).click()]);
+  await expect(pay.getByTestId("pay-card-number")).toBeFocused();
+  await shot(pay, testInfo, "11-pay-page");
+  await pay.getByTestId("pay-card-number").fill("4000 0000 0000 0002");
+  await pay.getByTestId("pay-submit").click();
+  await expect(pay.getByTestId("pay-error")).toBeVisible();
+  await shot(pay, testInfo, "12-pay-declined");
+  await pay.getByTestId("pay-card-number").fill("4242 4242 4242 4242");
+  await pay.getByTestId("pay-submit").click();
+  await expect(pay.getByTestId("pay-paid")).toBeVisible();
+  await expect(content(w.messages, "order")).toHaveCount(1);
+
+  // The order is sent with tracking, so its timeline has a few entries.
+  const orders = await api.ok<List<Order>>("GET", `/api/v1/orders?contact_id=${conversation.contact_id}&limit=5`);
+  const order = orders.items.find((o) => o.status === "paid");
+  expect(order, "the paid order").toBeDefined();
+  await api.ok("POST", `/api/v1/orders/${order!.id}/actions`, {
+    type: "fulfil",
+    carrier: "DHL",
+    tracking_number: "JD014600006281230000",
+    tracking_url: "https://track.shop.example/JD014600006281230000",
+    notify: true,
+  });
+
+  // 13. The agent's sidebar: the order open, its timeline shown.
+  const agentCtx = await browser.newContext();
+  try {
+    await stubExternal(agentCtx, base);
+    const agentPage = await agentCtx.newPage();
+    await loginAgent(agentPage, agentLogin());
+    await openConversation(agentPage, { id: conversation.id });
+    const item = agentPage.locator(`[data-testid=order][data-order-number="${order!.number}"]`);
+    await item.getByRole("button", { name: `Order #${order!.number}` }).click();
+    await expect(item.getByTestId("fulfilment")).toBeVisible();
+    await item.getByRole("button", { name: /^Timeline/ }).click();
+    const timeline = item.getByTestId("order-timeline");
+    await expect(timeline.locator("li")).not.toHaveCount(0);
+    await timeline.scrollIntoViewIfNeeded();
+    await shot(agentPage, testInfo, "13-app-order-timeline");
+  } finally {
+    await agentCtx.close();
+  }
+
+  // 14. The shop settings (as the owner).
+  const ownerCtx = await browser.newContext();
+  try {
+    const ownerPage = await ownerCtx.newPage();
+    const a = await loginAgent(ownerPage, ownerLogin());
+    await a.navSettings.click();
+    await ownerPage.getByTestId("settings-shop").click();
+    await expect(ownerPage.getByTestId("shop-currency")).toHaveValue("EUR");
+    await expect(ownerPage.getByTestId("shop-price-example")).not.toBeEmpty();
+    await shot(ownerPage, testInfo, "14-app-settings-shop");
+  } finally {
+    await ownerCtx.close();
+  }
 });

@@ -35,6 +35,8 @@ use std::sync::Arc;
 pub const JOB_KIND: &str = "shopify.order_action";
 /// The Admin API version called when the settings name no base.
 pub const API_VERSION: &str = "2025-04";
+/// Largest answer read: a page of an order's refunds is far smaller.
+const MAX_ANSWER_BYTES: usize = 4 * 1024 * 1024;
 /// Characters of Shopify's error answer kept in the job's error.
 const ERROR_SNIPPET_CHARS: usize = 300;
 /// Shopify's cancellation reasons; anything else is `other`.
@@ -270,9 +272,10 @@ impl<'a> AdminApi<'a> {
                 _ => JobFailure::retryable(format!("Shopify Admin API unreachable: {e}")),
             })?;
         let status = response.status();
-        let text = response.text().await.unwrap_or_default();
+        let body = read_capped(response).await?;
+        let text = String::from_utf8_lossy(&body);
         if status.is_success() {
-            return serde_json::from_str(&text).map_err(|e| {
+            return serde_json::from_slice(&body).map_err(|e| {
                 JobFailure::permanent(format!(
                     "Shopify answered {path} with an unexpected body: {e}"
                 ))
@@ -398,6 +401,30 @@ impl<'a> AdminApi<'a> {
         )
         .await
         .map(drop)
+    }
+}
+
+/// The answer's body, refused past [`MAX_ANSWER_BYTES`]: the base URL is the shop's to set,
+/// and what answers there is not trusted to stop.
+async fn read_capped(mut response: reqwest::Response) -> Result<Vec<u8>, JobFailure> {
+    let mut body = Vec::new();
+    loop {
+        match response.chunk().await {
+            Ok(Some(chunk)) if body.len() + chunk.len() <= MAX_ANSWER_BYTES => {
+                body.extend_from_slice(&chunk);
+            }
+            Ok(Some(_)) => {
+                return Err(JobFailure::permanent(format!(
+                    "Shopify's answer is larger than {MAX_ANSWER_BYTES} bytes"
+                )));
+            }
+            Ok(None) => return Ok(body),
+            Err(e) => {
+                return Err(JobFailure::retryable(format!(
+                    "reading Shopify's answer failed: {e}"
+                )));
+            }
+        }
     }
 }
 
