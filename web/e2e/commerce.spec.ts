@@ -114,6 +114,10 @@ test("a customer shops in the chat: carousel, cart, checkout, pay, order, partia
     await pay.getByTestId("pay-card-number").fill(PAYS);
     await pay.getByTestId("pay-submit").click();
     await expect(pay.getByTestId("pay-paid")).toBeVisible();
+    // The link cannot take the money twice.
+    await pay.reload();
+    await expect(pay.getByTestId("pay-already-paid")).toBeVisible();
+    await expect(pay.getByTestId("pay-card-number")).toHaveCount(0);
 
     // The cart became an order, paid.
     let orders = await ordersOf(api, conversation.contact_id);

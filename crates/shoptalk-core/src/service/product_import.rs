@@ -18,9 +18,10 @@ use std::collections::hash_map::Entry;
 pub const IMPORT_MAX_PRODUCTS: usize = 10_000;
 /// Largest import body, JSON or CSV.
 pub const IMPORT_MAX_BYTES: usize = 5 * 1024 * 1024;
-/// Products written per transaction. The store has one writer, shared with chat; a whole
-/// import in one transaction would hold messages back for seconds.
-const WRITE_CHUNK: usize = 250;
+/// Products written per transaction. The store has one writer, shared with chat: at a few
+/// tenths of a millisecond a product, a whole import in one transaction would hold messages
+/// back for seconds, a chunk for some tens of milliseconds.
+const WRITE_CHUNK: usize = 100;
 
 /// The body of an import, as the edge received it.
 #[derive(Debug)]
@@ -121,16 +122,12 @@ fn json_field(path: &str, message: &str) -> String {
     }
 }
 
-/// A checked product ready to write, and where it came from.
-struct Checked {
-    product: Product,
-    origin: Origin,
-}
-
 /// An import body read and checked, nothing written yet: the products to write, and the
 /// problems of the refused ones.
 pub struct ImportPlan {
-    checked: Vec<Checked>,
+    products: Vec<Product>,
+    /// Where each of `products` came from.
+    origins: Vec<Origin>,
     failed: u32,
     errors: Vec<ProductImportError>,
 }
@@ -147,8 +144,8 @@ impl ImportPlan {
     }
 
     /// The products to write, valid by the catalog's rules.
-    pub fn products(&self) -> impl Iterator<Item = &Product> {
-        self.checked.iter().map(|c| &c.product)
+    pub fn products(&self) -> &[Product] {
+        &self.products
     }
 
     /// How many products were refused.
@@ -171,7 +168,8 @@ fn check(ws: WorkspaceId, decoded: Decoded) -> DomainResult<ImportPlan> {
         mut failed,
         mut errors,
     } = decoded;
-    let mut checked = Vec::with_capacity(candidates.len());
+    let mut products = Vec::with_capacity(candidates.len());
+    let mut origins = Vec::with_capacity(candidates.len());
     let mut seen: HashMap<String, String> = HashMap::new();
     for Candidate { new, origin } in candidates {
         let product = match new_product(ws, &new) {
@@ -201,10 +199,12 @@ fn check(ws: WorkspaceId, decoded: Decoded) -> DomainResult<ImportPlan> {
                 }
             }
         }
-        checked.push(Checked { product, origin });
+        products.push(product);
+        origins.push(origin);
     }
     Ok(ImportPlan {
-        checked,
+        products,
+        origins,
         failed,
         errors,
     })
@@ -222,7 +222,8 @@ impl App {
     ) -> DomainResult<ProductImportReport> {
         actor.require(Capability::Write)?;
         let ImportPlan {
-            checked,
+            products,
+            origins,
             failed,
             errors,
         } = ImportPlan::read(actor.workspace_id(), source)?;
@@ -237,10 +238,12 @@ impl App {
             failed,
             errors,
         };
-        for chunk in checked.chunks(WRITE_CHUNK) {
-            let products: Vec<Product> = chunk.iter().map(|c| c.product.clone()).collect();
-            let outcomes = self.store.import_products(&products, on_existing).await?;
-            for (outcome, Checked { origin, .. }) in outcomes.into_iter().zip(chunk) {
+        for (chunk, origins) in products
+            .chunks(WRITE_CHUNK)
+            .zip(origins.chunks(WRITE_CHUNK))
+        {
+            let outcomes = self.store.import_products(chunk, on_existing).await?;
+            for (outcome, origin) in outcomes.into_iter().zip(origins) {
                 match outcome {
                     ImportOutcome::Created => report.created += 1,
                     ImportOutcome::Updated => report.updated += 1,
@@ -255,7 +258,9 @@ impl App {
                 }
             }
         }
-        report.errors.sort_by_key(|e| e.row);
+        report
+            .errors
+            .sort_by(|a, b| (a.row, &a.field).cmp(&(b.row, &b.field)));
         Ok(report)
     }
 }
@@ -279,7 +284,7 @@ mod tests {
         let mut errors = plan.errors().to_vec();
         errors.sort_by_key(|e| e.row);
         assert_eq!(plan.failed() as usize, errors.len());
-        (plan.products().count(), errors)
+        (plan.products().len(), errors)
     }
 
     #[test]

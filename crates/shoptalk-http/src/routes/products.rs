@@ -144,8 +144,8 @@ pub struct ProductImportBody {
 #[serde(deny_unknown_fields)]
 #[into_params(parameter_in = Query)]
 pub struct ProductImportParams {
-    /// For CSV bodies: write over the product with the same `external_id` instead of
-    /// refusing it (JSON bodies say so in the body).
+    /// Write over the product with the same `external_id` instead of refusing it (a JSON
+    /// body may say so in its own field instead).
     pub upsert_by_external_id: Option<bool>,
 }
 

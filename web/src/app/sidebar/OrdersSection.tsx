@@ -6,9 +6,11 @@ import { safeUrl } from "../../shared/safeUrl";
 import type { Order } from "../../shared/types";
 import * as commerce from "../api/commerce";
 import { errorText } from "../api/client";
+import { agentName } from "../state/presence";
 import { priceLocale } from "../state/shop";
 import { dateTime, shortTime } from "../ui/format";
 import { OrderActions } from "./OrderActions";
+import { actorLabel } from "./orderLogic";
 import { ReturnsList } from "./ReturnsList";
 import { StatusBadge } from "./StatusBadge";
 
@@ -178,7 +180,7 @@ function Timeline(p: { order: Order }) {
             <li key={i}>
               <span>{e.summary}</span>
               <span class="muted small">
-                {e.by} · <time dateTime={e.at}>{dateTime(e.at)}</time>
+                {actorLabel(e.by, agentName)} · <time dateTime={e.at}>{dateTime(e.at)}</time>
               </span>
             </li>
           ))}

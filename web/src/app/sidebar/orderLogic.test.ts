@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { OrderStatus } from "../../shared/types";
 import { msg, order } from "../test/fixtures";
-import { fulfilOf, lastCommerceSeq, orderActions, refundableMinor, refundOf, returnedItems, returnSteps, statusLabel, statusTone, transitionOf } from "./orderLogic";
+import { actorLabel, fulfilOf, lastCommerceSeq, orderActions, refundableMinor, refundOf, returnedItems, returnSteps, statusLabel, statusTone, transitionOf } from "./orderLogic";
 
 const tracked = [{ id: "f1", status: "in_transit", carrier: "DHL", tracking_number: "JD01", lines: {}, created_at: "2026-01-02T00:00:00Z" }];
 
@@ -25,6 +25,20 @@ describe("order actions", () => {
     expect(statusTone("shipped")).toBe("info");
     expect(statusTone("cancelled")).toBe("bad");
     expect(statusTone("placed")).toBe("muted");
+  });
+});
+
+describe("timelines", () => {
+  it("name who did it in words, never by id", () => {
+    const names = (id: string) => (id === "a1" ? "Alex" : "");
+    expect(actorLabel("agent:a1", names)).toBe("Alex");
+    expect(actorLabel("agent:gone", names)).toBe("An agent");
+    expect(actorLabel("contact:01a1fe62-7a06-70d5-80b5-f3706ff62ca0", names)).toBe("The customer");
+    expect(actorLabel("api_key:01a1fe62-12fc-761e-86c8-591805a146ee", names)).toBe("The shop's API");
+    expect(actorLabel("stripe", names)).toBe("Stripe");
+    expect(actorLabel("shopify", names)).toBe("Shopify");
+    expect(actorLabel("system", names)).toBe("Shoptalk");
+    expect(actorLabel("something-new", names)).toBe("something-new");
   });
 });
 

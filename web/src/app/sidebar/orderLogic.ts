@@ -36,6 +36,30 @@ export const ACTION_LABEL: Record<OrderActionKind, string> = {
   cancel: "Cancel order",
 };
 
+/// Who did something, as a timeline records it (`agent:<id>`, `contact:<id>`, `api_key:<id>`,
+/// `shopify`, `stripe`, `system`), in words: ids mean nothing to the people reading it.
+export function actorLabel(by: string, agentName: (id: string) => string): string {
+  const colon = by.indexOf(":");
+  const kind = colon < 0 ? by : by.slice(0, colon);
+  const id = colon < 0 ? "" : by.slice(colon + 1);
+  switch (kind) {
+    case "agent":
+      return agentName(id) || "An agent";
+    case "contact":
+      return "The customer";
+    case "api_key":
+      return "The shop's API";
+    case "shopify":
+      return "Shopify";
+    case "stripe":
+      return "Stripe";
+    case "system":
+      return "Shoptalk";
+    default:
+      return by;
+  }
+}
+
 /// "partially_refunded" → "Partially refunded".
 export const statusLabel = (s: string): string => (s ? s[0].toUpperCase() + s.slice(1).replace(/_/g, " ") : "");
 

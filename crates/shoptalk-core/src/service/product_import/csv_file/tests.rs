@@ -32,6 +32,7 @@ fn import(bytes: &[u8]) -> (Vec<NewProduct>, u32, Vec<(u32, String)>) {
     errors.sort();
     let products = plan
         .products()
+        .iter()
         .cloned()
         .map(|p| NewProduct {
             external_id: p.external_id,
