@@ -1203,6 +1203,11 @@ fn count_label(n: usize, one: &str, many: &str) -> String {
     }
 }
 
+/// A status as people read it: `partially_refunded` → `partially refunded`.
+fn status_words(status: &str) -> String {
+    status.replace('_', " ")
+}
+
 /// `1001` and `#1001` both read `#1001`.
 fn order_label(order_id: &str, number: Option<&str>) -> String {
     format!(
@@ -1290,8 +1295,9 @@ impl Content {
                 ..
             } => {
                 format!(
-                    "Order {} — {status}",
-                    order_label(order_id, number.as_deref())
+                    "Order {} — {}",
+                    order_label(order_id, number.as_deref()),
+                    status_words(status)
                 )
             }
             Content::PaymentRequest {
@@ -1460,8 +1466,9 @@ impl Content {
                 carrier,
             } => {
                 lines.push(format!(
-                    "Order {} — {status}",
-                    order_label(order_id, number.as_deref())
+                    "Order {} — {}",
+                    order_label(order_id, number.as_deref()),
+                    status_words(status)
                 ));
                 lines.extend(total.as_ref().map(|t| format!("Total: {t}")));
                 match (
@@ -2397,6 +2404,16 @@ mod tests {
         assert_eq!(preview(&carousel(vec![card("Red shoe")])), "🛍 Red shoe");
         assert_eq!(preview(&samples[13]), "🛒 Cart: 3 items — 183.00 EUR");
         assert_eq!(preview(&samples[14]), "Order #1001 — shipped");
+        let refunded = Content::Order {
+            order_id: "o1".into(),
+            number: Some("1002".into()),
+            status: "partially_refunded".into(),
+            total: None,
+            tracking_number: None,
+            tracking_url: None,
+            carrier: None,
+        };
+        assert_eq!(preview(&refunded), "Order #1002 — partially refunded");
         assert_eq!(preview(&samples[15]), "Payment request: 12.50 EUR");
         assert_eq!(
             preview(&samples[11]),

@@ -26,7 +26,8 @@ const SHOPIFY_JOB_ATTEMPTS: i32 = 8;
 pub(super) enum Requested {
     /// Staff asked for it: the shop carries it out.
     ByStaff,
-    /// It already happened elsewhere (a payment provider reported it): only recorded.
+    /// It already happened elsewhere (a payment provider reported it): only recorded, and
+    /// noted for agents by the caller.
     Recorded,
 }
 
@@ -106,10 +107,14 @@ impl App {
     /// Everything that follows a committed action; failures are logged, the action stands.
     async fn after_order_action(&self, order: &Order, applied: &Applied, requested: Requested) {
         let (ws, contact) = (order.workspace_id, order.contact_id);
-        log_failure(
-            "noting an order action",
-            self.note_for_agents(ws, contact, &applied.note).await,
-        );
+        // What happened elsewhere is noted by whoever reports it, in its own words ("71.00
+        // EUR paid online"); a generic note beside it would tell agents the same thing twice.
+        if requested == Requested::ByStaff {
+            log_failure(
+                "noting an order action",
+                self.note_for_agents(ws, contact, &applied.note).await,
+            );
+        }
         if let Some(text) = &applied.customer_text {
             log_failure(
                 "telling the customer",

@@ -386,6 +386,11 @@ async fn search(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::SqliteStore;
+    use shoptalk_core::store::Store;
+    use shoptalk_types::model::Variant;
+    use sqlx::sqlite::{SqliteConnectOptions, SqlitePool};
+    use std::path::Path;
 
     #[test]
     fn match_expressions_quote_every_word_and_require_the_workspace() {
@@ -417,5 +422,128 @@ mod tests {
         // Out of range times clamp instead of overflowing.
         assert_eq!(key_range(at(-5)).0, 0);
         assert_eq!(key_range(Timestamp::MAX).1, i64::MAX);
+    }
+
+    fn product(ws: WorkspaceId, title: &str, created_at: Timestamp) -> Product {
+        Product {
+            id: ProductId::new(),
+            workspace_id: ws,
+            external_id: None,
+            title: title.into(),
+            description: None,
+            url: None,
+            category: None,
+            tags: vec![],
+            images: vec![],
+            currency: "EUR".into(),
+            localized: Default::default(),
+            variants: vec![Variant {
+                id: "v0".into(),
+                sku: None,
+                title: "Default".into(),
+                options: Default::default(),
+                price_minor: 100,
+                compare_at_minor: None,
+                inventory: None,
+                image_url: None,
+            }],
+            created_at,
+            updated_at: created_at,
+        }
+    }
+
+    /// Writes a product the way the catalog did before `0005`.
+    async fn insert_before_0005(pool: &SqlitePool, p: &Product, rowid: i64) {
+        sqlx::query(
+            "INSERT INTO products (id, workspace_id, doc, search_rowid, created_at, updated_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?5)",
+        )
+        .bind(p.id.to_string())
+        .bind(p.workspace_id.to_string())
+        .bind(doc(p).unwrap())
+        .bind(rowid)
+        .bind(ms(p.created_at))
+        .execute(pool)
+        .await
+        .unwrap();
+        sqlx::query(
+            "INSERT INTO product_variants (product_id, variant_id, price_minor, in_stock)
+             VALUES (?1, 'v0', 100, 1)",
+        )
+        .bind(p.id.to_string())
+        .execute(pool)
+        .await
+        .unwrap();
+        sqlx::query(
+            "INSERT INTO products_fts (rowid, workspace_id, product_id, body) VALUES (?1, ?2, ?3, ?4)",
+        )
+        .bind(rowid)
+        .bind(p.workspace_id.to_string())
+        .bind(p.id.to_string())
+        .bind(search_body(p))
+        .execute(pool)
+        .await
+        .unwrap();
+    }
+
+    /// A catalog indexed before `0005` comes through it searchable, newest first, and takes
+    /// new products in their place.
+    #[tokio::test]
+    async fn upgrading_keeps_every_product_searchable_in_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let before = dir.path().join("before_0005");
+        std::fs::create_dir(&before).unwrap();
+        let migrations = Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations/sqlite");
+        for entry in std::fs::read_dir(migrations).unwrap() {
+            let entry = entry.unwrap();
+            if entry.file_name().to_string_lossy().as_ref() < "0005" {
+                std::fs::copy(entry.path(), before.join(entry.file_name())).unwrap();
+            }
+        }
+        let path = dir.path().join("catalog.db");
+        let options = SqliteConnectOptions::new()
+            .filename(&path)
+            .create_if_missing(true);
+        let pool = SqlitePool::connect_with(options).await.unwrap();
+        let migrator = sqlx::migrate::Migrator::new(before.as_path())
+            .await
+            .unwrap();
+        migrator.run(&pool).await.unwrap();
+        let ws = WorkspaceId::new();
+        sqlx::query(
+            "INSERT INTO workspaces (id, name, widget_key, identity_secret, created_at)
+             VALUES (?1, 'Shop', 'stw_upgrade', 's', 0)",
+        )
+        .bind(ws.to_string())
+        .execute(&pool)
+        .await
+        .unwrap();
+        let t = crate::common::now();
+        let mug = product(ws, "Blue mug", t);
+        let vase = product(ws, "Blue vase", t);
+        let lamp = product(ws, "Red lamp", t - jiff::SignedDuration::from_millis(5));
+        for (rowid, p) in (1..).zip([&mug, &vase, &lamp]) {
+            insert_before_0005(&pool, p, rowid).await;
+        }
+        pool.close().await;
+
+        let store = SqliteStore::open(&path).await.unwrap();
+        let bowl = product(ws, "Blue bowl", t - jiff::SignedDuration::from_millis(2));
+        store.insert_product(&bowl).await.unwrap();
+        let search = |text: &str| ProductQuery {
+            text: Some(text.into()),
+            ..Default::default()
+        };
+        let found = |page: Page<Product>| page.items.iter().map(|p| p.id).collect::<Vec<_>>();
+        // Same millisecond: the later id first, as the upgrade ranks ties by id.
+        assert_eq!(
+            found(store.list_products(ws, &search("blue")).await.unwrap()),
+            [vase.id, mug.id, bowl.id]
+        );
+        assert_eq!(
+            found(store.list_products(ws, &search("lamp")).await.unwrap()),
+            [lamp.id]
+        );
+        store.close().await;
     }
 }

@@ -116,6 +116,9 @@ describe("pages and labels", () => {
     // Orders and money read as the server's previews do.
     expect(previewOf({ type: "order", order_id: "o1", number: "1010", status: "paid" })).toBe("Order #1010 — paid");
     expect(previewOf({ type: "order", order_id: "o1", number: "#1010", status: "paid" })).toBe("Order #1010 — paid");
+    expect(previewOf({ type: "order", order_id: "o1", number: "1011", status: "partially_refunded" })).toBe(
+      "Order #1011 — partially refunded",
+    );
     expect(previewOf({ type: "payment_request", amount_minor: 7100, currency: "EUR", description: "Cart", pay_url: "https://x.example/p" })).toBe("Payment request: 71.00 EUR");
     expect(previewOf({ type: "payment_request", amount_minor: 500, currency: "JPY", description: "Cart", pay_url: "https://x.example/p" })).toBe("Payment request: 500 JPY");
     expect(previewOf({ type: "text", text: "x".repeat(200) }).length).toBe(140);

@@ -138,7 +138,7 @@ export function previewOf(content: Content): string {
       raw = `🛒 Cart: ${content.items.reduce((n, l) => n + l.quantity, 0)} items`;
       break;
     case "order":
-      raw = `Order #${(content.number?.trim() || content.order_id).replace(/^#+/, "")} — ${content.status}`;
+      raw = `Order #${(content.number?.trim() || content.order_id).replace(/^#+/, "")} — ${content.status.replace(/_/g, " ")}`;
       break;
     case "payment_request": {
       // As the server writes money: "71.00 EUR", "500 JPY".
