@@ -64,8 +64,11 @@ pub trait CommerceStore: Send + Sync + 'static {
     /// With secrets (the caller redacts them for display).
     async fn integrations(&self, ws: WorkspaceId) -> StoreResult<Integrations>;
     /// `Duplicate("shopify_shop_domain")` when another workspace has connected that shop.
-    async fn put_integrations(&self, ws: WorkspaceId, integrations: &Integrations)
-    -> StoreResult<()>;
+    async fn put_integrations(
+        &self,
+        ws: WorkspaceId,
+        integrations: &Integrations,
+    ) -> StoreResult<()>;
     /// The workspace that connected this Shopify shop (lower-cased domain).
     async fn workspace_by_shop_domain(&self, domain: &str) -> StoreResult<Option<WorkspaceId>>;
 
@@ -73,8 +76,11 @@ pub trait CommerceStore: Send + Sync + 'static {
     async fn cart(&self, ws: WorkspaceId, id: CartId) -> StoreResult<Option<Cart>>;
     /// The contact's newest cart that is `active` or `abandoned`.
     async fn open_cart(&self, ws: WorkspaceId, contact: ContactId) -> StoreResult<Option<Cart>>;
-    async fn cart_by_external_id(&self, ws: WorkspaceId, external_id: &str)
-    -> StoreResult<Option<Cart>>;
+    async fn cart_by_external_id(
+        &self,
+        ws: WorkspaceId,
+        external_id: &str,
+    ) -> StoreResult<Option<Cart>>;
     /// Newest `updated_at` first.
     async fn list_carts(&self, ws: WorkspaceId, q: &CartQuery) -> StoreResult<Page<Cart>>;
     /// `Duplicate("cart_external_id")` when the external id is another cart's.
@@ -86,8 +92,11 @@ pub trait CommerceStore: Send + Sync + 'static {
 
     // -- orders
     async fn order(&self, ws: WorkspaceId, id: OrderId) -> StoreResult<Option<Order>>;
-    async fn order_by_external_id(&self, ws: WorkspaceId, external_id: &str)
-    -> StoreResult<Option<Order>>;
+    async fn order_by_external_id(
+        &self,
+        ws: WorkspaceId,
+        external_id: &str,
+    ) -> StoreResult<Option<Order>>;
     /// Newest `created_at` first.
     async fn list_orders(&self, ws: WorkspaceId, q: &OrderQuery) -> StoreResult<Page<Order>>;
     /// `Duplicate("order_number")` / `Duplicate("order_external_id")`.
@@ -96,11 +105,17 @@ pub trait CommerceStore: Send + Sync + 'static {
     async fn next_order_number(&self, ws: WorkspaceId) -> StoreResult<u64>;
 
     // -- returns
-    async fn return_request(&self, ws: WorkspaceId, id: ReturnId)
-    -> StoreResult<Option<ReturnRequest>>;
+    async fn return_request(
+        &self,
+        ws: WorkspaceId,
+        id: ReturnId,
+    ) -> StoreResult<Option<ReturnRequest>>;
     /// An order's returns, oldest first.
-    async fn returns_of_order(&self, ws: WorkspaceId, order: OrderId)
-    -> StoreResult<Vec<ReturnRequest>>;
+    async fn returns_of_order(
+        &self,
+        ws: WorkspaceId,
+        order: OrderId,
+    ) -> StoreResult<Vec<ReturnRequest>>;
     async fn put_return(&self, ret: &ReturnRequest, emit: &[Emit]) -> StoreResult<bool>;
 
     // -- payments
@@ -126,9 +141,17 @@ pub trait CommerceStore: Send + Sync + 'static {
 
     // -- inbound deliveries (webhooks we receive)
     /// Whether `(source, delivery_id)` was already processed in the workspace.
-    async fn inbound_seen(&self, ws: WorkspaceId, source: &str, delivery_id: &str)
-    -> StoreResult<bool>;
+    async fn inbound_seen(
+        &self,
+        ws: WorkspaceId,
+        source: &str,
+        delivery_id: &str,
+    ) -> StoreResult<bool>;
     /// Records `(source, delivery_id)` as processed; `false` when it already was.
-    async fn mark_inbound(&self, ws: WorkspaceId, source: &str, delivery_id: &str)
-    -> StoreResult<bool>;
+    async fn mark_inbound(
+        &self,
+        ws: WorkspaceId,
+        source: &str,
+        delivery_id: &str,
+    ) -> StoreResult<bool>;
 }

@@ -127,7 +127,10 @@ async fn csv_import_groups_variants_and_skips_a_product_with_any_bad_row() {
     );
 
     let stored = products(&t, &shop.write_key).await;
-    let titles: Vec<&str> = stored.iter().map(|p| p["title"].as_str().unwrap()).collect();
+    let titles: Vec<&str> = stored
+        .iter()
+        .map(|p| p["title"].as_str().unwrap())
+        .collect();
     assert_eq!(titles.len(), 2);
     assert!(titles.contains(&"Blue mug") && titles.contains(&"Tea bowl"));
     let mug = stored.iter().find(|p| p["title"] == "Blue mug").unwrap();
@@ -155,7 +158,11 @@ async fn upsert_replaces_the_product_with_the_same_external_id() {
     let t = TestApp::new().await;
     let shop = t.shop("Mugs").await;
     let created = t
-        .post("/api/v1/products", &shop.write_key, product("mug-1", "Mug", 1000))
+        .post(
+            "/api/v1/products",
+            &shop.write_key,
+            product("mug-1", "Mug", 1000),
+        )
         .await;
     assert_eq!(created.status, StatusCode::CREATED, "{}", created.text());
     let created = created.json();

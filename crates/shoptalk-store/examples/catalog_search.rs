@@ -1,5 +1,6 @@
 //! Latency of catalog search (`Store::list_products`) on a seeded catalog: text, category,
-//! price and stock filters, first pages of 50. Prints p50/p99 per query kind; asserts nothing.
+//! price and stock filters, pages of 50 (the first, or a later one through its cursor). Prints
+//! p50/p99 per query kind; asserts nothing.
 //!
 //! ```text
 //! cargo run --release -p shoptalk-store --example catalog_search -- \

@@ -116,9 +116,10 @@ impl Config {
     /// scheme would lead nowhere.
     fn checked(self) -> Result<Self, Box<figment::Error>> {
         if let Some(url) = &self.public_url {
-            let web = ["http://", "https://"]
-                .iter()
-                .any(|scheme| url.strip_prefix(scheme).is_some_and(|rest| !rest.is_empty()));
+            let web = ["http://", "https://"].iter().any(|scheme| {
+                url.strip_prefix(scheme)
+                    .is_some_and(|rest| !rest.is_empty())
+            });
             if !web || url.contains(char::is_whitespace) {
                 return Err(Box::new(figment::Error::from(format!(
                     "public_url {url:?} must be an http:// or https:// URL"

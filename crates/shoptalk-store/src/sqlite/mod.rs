@@ -13,8 +13,8 @@
 //! ([`checkpoint`]).
 
 mod canned;
-mod commerce;
 mod checkpoint;
+mod commerce;
 mod contact_events;
 mod contacts;
 mod conversations;
