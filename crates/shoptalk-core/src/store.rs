@@ -336,8 +336,9 @@ pub trait Store: crate::commerce_store::CommerceStore + Send + Sync + 'static {
         id: ContactId,
         patch: &ContactPatch,
     ) -> StoreResult<Option<Contact>>;
-    /// Moves every conversation, visitor session and behaviour event of `from` to `into`,
-    /// merges tags and attributes (`into` wins), deletes `from`. Emits `contact.merged`.
+    /// Moves every conversation, visitor session, behaviour event, tracked link and commerce
+    /// record (carts, orders, returns, payments: version + 1) of `from` to `into`, merges tags
+    /// and attributes (`into` wins), deletes `from`. Emits `contact.merged`.
     async fn merge_contacts(
         &self,
         ws: WorkspaceId,

@@ -68,6 +68,7 @@ backend_tests!(sqlite, super::open_sqlite;
     deliveries_commit_with_the_write_for_subscribed_kinds_only,
     inbound_deliveries_are_marked_once,
     tracked_links_count_clicks_and_emit,
+    merging_contacts_moves_their_commerce_records,
 );
 
 // ================================================================ fixtures
@@ -1223,4 +1224,55 @@ async fn tracked_links_count_clicks_and_emit(store: Arc<dyn Store>) {
             at,
         })
     );
+}
+
+async fn merging_contacts_moves_their_commerce_records(store: Arc<dyn Store>) {
+    let ws = workspace(&*store).await;
+    let (visitor, known) = (contact(&*store, ws).await, contact(&*store, ws).await);
+    let c = cart(ws, visitor, CartStatus::Active, 2);
+    put_cart(&*store, &c).await;
+    let o = order(ws, visitor, "1001");
+    put_order(&*store, &o).await;
+    let r = return_request(&o);
+    assert!(store.put_return(&r, &[]).await.unwrap());
+    let p = payment(ws, visitor, None);
+    assert!(store.put_payment(&p, &[]).await.unwrap());
+
+    store
+        .merge_contacts(ws, visitor, known)
+        .await
+        .unwrap()
+        .expect("merged");
+
+    let moved_cart = store
+        .open_cart(ws, known)
+        .await
+        .unwrap()
+        .expect("cart moved");
+    assert_eq!((moved_cart.id, moved_cart.contact_id), (c.id, known));
+    assert_eq!(
+        moved_cart.version,
+        c.version + 1,
+        "the document's version moves too"
+    );
+    assert!(store.open_cart(ws, visitor).await.unwrap().is_none());
+    let moved_order = store.order(ws, o.id).await.unwrap().unwrap();
+    assert_eq!(
+        (moved_order.contact_id, moved_order.version),
+        (known, o.version + 1)
+    );
+    let q = OrderQuery {
+        contact_id: Some(known),
+        limit: 10,
+        ..Default::default()
+    };
+    assert_eq!(store.list_orders(ws, &q).await.unwrap().items.len(), 1);
+    let moved_return = store.return_request(ws, r.id).await.unwrap().unwrap();
+    assert_eq!(moved_return.contact_id, known);
+    let moved_payment = store.payment(ws, p.id).await.unwrap().unwrap();
+    assert_eq!(moved_payment.contact_id, known);
+    // A writer still holding the pre-merge version loses and must re-read.
+    let mut stale = c.clone();
+    stale.version += 1;
+    assert!(!store.put_cart(&stale, &[]).await.unwrap());
 }

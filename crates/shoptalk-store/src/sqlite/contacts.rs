@@ -249,6 +249,20 @@ pub(super) async fn update(
     Ok(Some(c))
 }
 
+/// The statement moving the versioned commerce documents of a table from contact ?2 to ?3
+/// (see `merge`); a macro so that it stays a static string.
+macro_rules! moved_document {
+    ($table:literal) => {
+        concat!(
+            "UPDATE ",
+            $table,
+            " SET contact_id = ?3, version = version + 1, ",
+            "doc = json_set(doc, '$.contact_id', ?3, '$.version', version + 1) ",
+            "WHERE workspace_id = ?1 AND contact_id = ?2"
+        )
+    };
+}
+
 pub(super) async fn merge(
     db: &Db,
     ws: WorkspaceId,
@@ -266,13 +280,22 @@ pub(super) async fn merge(
     ) else {
         return Ok(None);
     };
-    for table in [
+    let moves = [
         "UPDATE conversations SET contact_id = ?3 WHERE workspace_id = ?1 AND contact_id = ?2",
         "UPDATE visitor_sessions SET contact_id = ?3 WHERE workspace_id = ?1 AND contact_id = ?2",
         // Before `from` is deleted, which would delete its events with it.
         "UPDATE contact_events SET contact_id = ?3 WHERE workspace_id = ?1 AND contact_id = ?2",
-    ] {
-        sqlx::query(table)
+        "UPDATE tracked_links SET contact_id = ?3 WHERE workspace_id = ?1 AND contact_id = ?2",
+        // A visitor who shopped and then identified keeps their cart, orders, returns and
+        // payments. These are versioned documents: the column, the document and the version
+        // move together, so a writer holding the old version retries on the merged record.
+        moved_document!("carts"),
+        moved_document!("orders"),
+        moved_document!("returns"),
+        moved_document!("payments"),
+    ];
+    for statement in moves {
+        sqlx::query(statement)
             .bind(ws.to_string())
             .bind(from.to_string())
             .bind(into.to_string())
