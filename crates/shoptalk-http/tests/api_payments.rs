@@ -649,6 +649,61 @@ async fn a_paid_cart_becomes_a_paid_order_told_in_the_latest_conversation() {
 }
 
 #[tokio::test]
+async fn paying_an_old_cart_amount_does_not_buy_what_was_added_since() {
+    let t = TestApp::new().await;
+    let shop = t.shop("Shop").await;
+    let conversation = visitor_conversation(&t, &shop).await;
+    let product = product(&t, &shop.write_key, "EUR", 1250, None).await;
+    let contact = shop.visitor_contact_id.to_string();
+    let line = json!({ "product_id": product, "quantity": 1 });
+    let cart = add(&t, &shop.visitor_token, &contact, line.clone())
+        .await
+        .json();
+    let payment = request_payment(
+        &t,
+        &shop.write_key,
+        json!({ "contact_id": contact, "cart_id": id(&cart) }),
+    )
+    .await
+    .json();
+    assert_eq!(payment["amount_minor"], 1250);
+    // Nine more after the link was sent, then the old amount is paid.
+    let grown = json!({ "product_id": product, "quantity": 9 });
+    add(&t, &shop.visitor_token, &contact, grown).await;
+
+    let res = pay(&t, id(&payment), "4242 4242 4242 4242").await;
+    assert_eq!(res.status, StatusCode::OK, "{}", res.text());
+    assert_eq!(
+        payment_status(&t, &shop.read_key, id(&payment)).await,
+        "paid"
+    );
+    let cart = t
+        .get(&format!("/api/v1/carts/{}", id(&cart)), &shop.read_key)
+        .await
+        .json();
+    assert_eq!(
+        cart["status"], "active",
+        "the grown cart is not sold for the old amount"
+    );
+    let orders = t
+        .get(
+            &format!("/api/v1/orders?contact_id={contact}"),
+            &shop.read_key,
+        )
+        .await
+        .json();
+    assert_eq!(orders["items"].as_array().unwrap().len(), 0);
+    // The agents are told to sort it out.
+    wait_for_message(&t, &shop.read_key, &conversation, |m| {
+        m["private"] == true
+            && m["content"]["text"]
+                .as_str()
+                .is_some_and(|t| t.contains("cart changed"))
+    })
+    .await;
+}
+
+#[tokio::test]
 async fn a_declined_card_fails_the_payment_until_a_good_one_pays() {
     let t = TestApp::new().await;
     let shop = t.shop("Shop").await;

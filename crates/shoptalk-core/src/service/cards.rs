@@ -74,6 +74,11 @@ pub(super) fn status_name(status: OrderStatus) -> &'static str {
     }
 }
 
+/// The status as people read it: `partially refunded`.
+pub(super) fn status_words(status: OrderStatus) -> String {
+    status_name(status).replace('_', " ")
+}
+
 /// At most `max` characters, a cut marked with `…`.
 pub(super) fn clip(s: &str, max: usize) -> String {
     if s.chars().count() <= max {

@@ -49,7 +49,11 @@ pub(super) fn web_url(field: &str, value: &str) -> DomainResult<String> {
         return Err(refuse());
     }
     let parsed = url::Url::parse(value).map_err(|_| refuse())?;
-    let web = matches!(parsed.scheme(), "http" | "https") && parsed.host_str().is_some();
+    // `https://shop.example@evil.example` reads as the shop but opens evil.example.
+    let web = matches!(parsed.scheme(), "http" | "https")
+        && parsed.host_str().is_some()
+        && parsed.username().is_empty()
+        && parsed.password().is_none();
     if web {
         Ok(value.to_owned())
     } else {
@@ -91,6 +95,7 @@ mod tests {
             "https://",
             "https://shop.example/a b",
             "ftp://shop.example/",
+            "https://shop.example@evil.example/",
             &format!("https://x.test/{}", "a".repeat(2048)),
         ] {
             assert!(web_url("u", bad).is_err(), "{bad:?}");

@@ -67,11 +67,17 @@ fn shopify(
     stored: Option<&ShopifySettings>,
     guard: &UrlGuard,
 ) -> DomainResult<ShopifySettings> {
+    let shop_domain = hostname("shopify.shop_domain", &new.shop_domain)?;
+    let admin_api_base = api_base("shopify.admin_api_base", &new.admin_api_base, guard)?;
+    // Stored secrets belong to the shop and server they were given for: pointed elsewhere,
+    // they must be given again, or a "set" would send the stored token to the new host.
+    let stored =
+        stored.filter(|s| s.shop_domain == shop_domain && s.admin_api_base == admin_api_base);
     let keep = |field: &str, given: &Option<String>, old: Option<&Option<String>>| {
         secret(&format!("shopify.{field}"), given, old.cloned().flatten())
     };
     Ok(ShopifySettings {
-        shop_domain: hostname("shopify.shop_domain", &new.shop_domain)?,
+        shop_domain,
         webhook_secret: keep(
             "webhook_secret",
             &new.webhook_secret,
@@ -82,7 +88,7 @@ fn shopify(
             &new.admin_access_token,
             stored.map(|s| &s.admin_access_token),
         )?,
-        admin_api_base: api_base("shopify.admin_api_base", &new.admin_api_base, guard)?,
+        admin_api_base,
     })
 }
 
@@ -91,6 +97,9 @@ fn stripe(
     stored: Option<&StripeSettings>,
     guard: &UrlGuard,
 ) -> DomainResult<StripeSettings> {
+    let api_base = api_base("stripe.api_base", &new.api_base, guard)?;
+    // As for Shopify: a stored key is never sent to an API base it was not given for.
+    let stored = stored.filter(|s| s.api_base == api_base);
     Ok(StripeSettings {
         secret_key: secret(
             "stripe.secret_key",
@@ -102,7 +111,7 @@ fn stripe(
             &new.webhook_secret,
             stored.and_then(|s| s.webhook_secret.clone()),
         )?,
-        api_base: api_base("stripe.api_base", &new.api_base, guard)?,
+        api_base,
     })
 }
 
@@ -243,7 +252,7 @@ mod tests {
                 shop_domain: "A.MyShopify.com".into(),
                 webhook_secret: None,
                 admin_access_token: Some(REDACTED.into()),
-                admin_api_base: Some("https://admin.example/api/".into()),
+                admin_api_base: None,
             })),
             stripe: None,
         };
@@ -252,10 +261,40 @@ mod tests {
         assert_eq!(s.shop_domain, "a.myshopify.com");
         assert_eq!(s.webhook_secret.as_deref(), Some("whsec"));
         assert_eq!(s.admin_access_token.as_deref(), Some("shpat_1"));
+    }
+
+    #[test]
+    fn stored_secrets_never_follow_a_new_destination() {
+        let current = Integrations {
+            shopify: Some(shop("a.myshopify.com")),
+            stripe: Some(StripeSettings {
+                secret_key: Some("sk_test_1".into()),
+                webhook_secret: Some("whsec_1".into()),
+                api_base: None,
+            }),
+        };
+        let patch = IntegrationsPatch {
+            shopify: Some(Some(ShopifySettings {
+                admin_access_token: Some(REDACTED.into()),
+                webhook_secret: None,
+                admin_api_base: Some("https://admin.example/api/".into()),
+                ..shop("a.myshopify.com")
+            })),
+            stripe: Some(Some(StripeSettings {
+                secret_key: Some(REDACTED.into()),
+                webhook_secret: None,
+                api_base: Some("https://stripe.example".into()),
+            })),
+        };
+        let next = patched(current, &patch, &open_guard()).unwrap();
+        let s = next.shopify.unwrap();
         assert_eq!(
             s.admin_api_base.as_deref(),
             Some("https://admin.example/api")
         );
+        assert_eq!((s.admin_access_token, s.webhook_secret), (None, None));
+        let st = next.stripe.unwrap();
+        assert_eq!((st.secret_key, st.webhook_secret), (None, None));
     }
 
     #[test]

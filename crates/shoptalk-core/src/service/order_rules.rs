@@ -357,7 +357,7 @@ fn fulfil(
         return Err(conflict(format!(
             "order #{} is {}; it cannot be fulfilled",
             order.number,
-            super::cards::status_name(order.status)
+            super::cards::status_words(order.status)
         )));
     }
     let tracked = tracking.number.is_some() || tracking.url.is_some();

@@ -7,7 +7,7 @@
 //!
 //! Answers are posted after the contact's press has committed, off the sender's path.
 
-use super::cards::{clip, status_name};
+use super::cards::{clip, status_words};
 use super::commerce_notify::log_failure;
 use super::orders::OrderFilter;
 use super::returns::{returnable, returnable_units};
@@ -181,7 +181,7 @@ impl App {
                 description: Some(clip(
                     &format!(
                         "{} · {}",
-                        status_name(o.status),
+                        status_words(o.status),
                         Money::new(o.total_minor, &o.currency)
                     ),
                     LIST_ROW_DESCRIPTION_MAX_CHARS,

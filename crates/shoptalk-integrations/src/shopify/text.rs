@@ -19,7 +19,10 @@ pub fn web_url(value: Option<&str>) -> Option<String> {
     let lower = url.get(..8).unwrap_or(&url).to_ascii_lowercase();
     let web = lower.starts_with("https://") || lower.starts_with("http://");
     let clean = !url.chars().any(|c| c.is_whitespace() || c.is_control());
-    (web && clean && url.len() <= URL_MAX).then_some(url)
+    // `https://shop.example@evil.example` reads as the shop but opens evil.example.
+    let no_credentials = url::Url::parse(&url)
+        .is_ok_and(|u| u.host_str().is_some() && u.username().is_empty() && u.password().is_none());
+    (web && clean && no_credentials && url.len() <= URL_MAX).then_some(url)
 }
 
 /// Plain text of Shopify's `body_html`: tags removed (`<br>` and block ends become line
@@ -142,6 +145,7 @@ mod tests {
             "ftp://x",
             "https://a b",
             "//x.example",
+            "https://ups.com@evil.example/track",
             "",
         ] {
             assert_eq!(web_url(Some(bad)), None, "{bad}");

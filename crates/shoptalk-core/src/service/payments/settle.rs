@@ -9,9 +9,9 @@ use crate::service::commerce_notify::log_failure;
 use crate::service::versioned::until_stored;
 use crate::service::{App, now_ms};
 use shoptalk_types::Content;
-use shoptalk_types::commerce::{Order, Payment, PaymentProviderKind, PaymentStatus};
+use shoptalk_types::commerce::{CartStatus, Order, Payment, PaymentProviderKind, PaymentStatus};
 use shoptalk_types::content::Money;
-use shoptalk_types::ids::{PaymentId, WorkspaceId};
+use shoptalk_types::ids::{CartId, PaymentId, WorkspaceId};
 
 /// What the customer reads once a payment went through (the order card follows it).
 const THANK_YOU: &str = "Payment received — thank you!";
@@ -142,10 +142,32 @@ impl App {
         );
         let order_id = match (payment.order_id, payment.cart_id) {
             (Some(order_id), _) => order_id,
-            (None, Some(cart_id)) => self.order_from_cart(ws, cart_id, by).await?.id,
+            (None, Some(cart_id)) => {
+                self.cart_still_as_priced(payment, cart_id).await?;
+                self.order_from_cart(ws, cart_id, by).await?.id
+            }
             (None, None) => return Ok(None),
         };
         Ok(Some(self.mark_order_paid(ws, order_id, by, &note).await?))
+    }
+
+    /// A cart may change after its pay link was sent; paying the old amount must not buy
+    /// what was added since. A cart that no longer matches the amount paid is left as it is
+    /// (Conflict: the agents are told to sort it out).
+    async fn cart_still_as_priced(&self, payment: &Payment, cart_id: CartId) -> DomainResult<()> {
+        let cart = (self.store.cart(payment.workspace_id, cart_id).await?)
+            .ok_or(DomainError::NotFound("cart"))?;
+        // A cart already converted is handled by `order_from_cart` (it returns that order).
+        let unchanged = cart.status == CartStatus::Converted
+            || (cart.subtotal_minor == payment.amount_minor && cart.currency == payment.currency);
+        if unchanged {
+            Ok(())
+        } else {
+            Err(DomainError::Conflict(format!(
+                "the cart changed after the pay link was sent and now totals {}",
+                Money::new(cart.subtotal_minor, &cart.currency)
+            )))
+        }
     }
 
     async fn confirm_paid(&self, payment: &Payment, order: Option<Order>) -> DomainResult<()> {
